@@ -1,0 +1,37 @@
+// ggufcheck: the native CLI over the same core as the page.
+#include <cstdio>
+#include <cstring>
+
+#include "commands.h"
+
+namespace {
+
+struct command {
+    const char * name;
+    int (*run)(int argc, char ** argv);
+    const char * usage;
+};
+
+const command k_commands[] = {
+    { "inspect", cmd_inspect, "inspect FILE... [--json]          structure, metadata, tensors, integrity findings" },
+};
+
+void print_usage() {
+    std::fprintf(stderr, "usage: ggufcheck <command> [args]\n\ncommands:\n");
+    for (const auto & c : k_commands) std::fprintf(stderr, "  %s\n", c.usage);
+}
+
+} // namespace
+
+int main(int argc, char ** argv) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+        print_usage();
+        return argc < 2 ? 1 : 0;
+    }
+    for (const auto & c : k_commands) {
+        if (!std::strcmp(argv[1], c.name)) return c.run(argc - 2, argv + 2);
+    }
+    std::fprintf(stderr, "ggufcheck: unknown command '%s'\n\n", argv[1]);
+    print_usage();
+    return 1;
+}
