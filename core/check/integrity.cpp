@@ -152,8 +152,9 @@ void check_extents(gguf_model & model) {
                 msg = f.name + ": tensor offsets point far past the end of the file (" + std::to_string(cut.size()) +
                       " tensor(s): " + name_list(cut) + "). The header is corrupt.";
             } else {
-                msg = f.name + " is " + format_bytes(need - f.file_size) + " (" + std::to_string(need - f.file_size) +
-                      " bytes) shorter than its tensors need: " + std::to_string(cut.size()) + " tensor(s) are cut off or missing (" +
+                const uint64_t missing = need - f.file_size;
+                msg = f.name + " is " + (missing < 1024 ? std::string() : format_bytes(missing) + " (") + std::to_string(missing) +
+                      (missing < 1024 ? " bytes" : " bytes)") + " shorter than its tensors need: " + std::to_string(cut.size()) + " tensor(s) are cut off or missing (" +
                       name_list(cut) + "). The download is incomplete; download it again and compare its sha256.";
             }
             finding fd = make(severity::error, "truncated", msg, f.name, cut.front(), f.file_size);

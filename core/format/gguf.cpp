@@ -20,6 +20,14 @@ constexpr int GGUF_MAX_ARRAY_DEPTH = 8;
 constexpr uint64_t GGUF_MIN_KV_BYTES = 8 + 4 + 1;            // empty key, u8 value
 constexpr uint64_t GGUF_MIN_TENSOR_INFO_BYTES = 8 + 4 + 4 + 8; // empty name, 0 dims, type, offset
 
+// A declared size that does not fit in the rest of the file is called a
+// truncation when it is plausible (the file was probably cut off) and a bad
+// length when it is absurd (crafted or corrupt).
+const char * overrun_code(uint64_t count, uint64_t min_bytes) {
+    constexpr uint64_t plausible = 1ull << 40;
+    return (count <= plausible / min_bytes) ? "truncated" : "bad_length";
+}
+
 std::string hex64(uint64_t v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "0x%llx", (unsigned long long) v);
@@ -159,7 +167,7 @@ bool gguf_reader::read_string(std::string & out, const char * what) {
     uint64_t len = 0;
     if (!read_scalar(len, what)) return false;
     if (len > src_.size() - pos_) {
-        return fail("bad_length", std::string(what) + " at offset " + std::to_string(start) + " declares length " +
+        return fail(overrun_code(len, 1), std::string(what) + " at offset " + std::to_string(start) + " declares length " +
                                       std::to_string(len) + ", past the end of the file");
     }
     out.resize((size_t) len);
@@ -188,11 +196,11 @@ bool gguf_reader::read_header(gguf_header & out) {
     if (!read_scalar(out.n_kv, "the metadata count")) return false;
     const uint64_t remain = src_.size() - pos_;
     if (out.n_kv > remain / GGUF_MIN_KV_BYTES) {
-        return fail("bad_length", "header declares " + std::to_string(out.n_kv) + " metadata entries, more than the " +
+        return fail(overrun_code(out.n_kv, GGUF_MIN_KV_BYTES), "header declares " + std::to_string(out.n_kv) + " metadata entries, more than the " +
                                       std::to_string(remain) + " remaining bytes can hold");
     }
     if (out.n_tensors > remain / GGUF_MIN_TENSOR_INFO_BYTES) {
-        return fail("bad_length", "header declares " + std::to_string(out.n_tensors) + " tensors, more than the " +
+        return fail(overrun_code(out.n_tensors, GGUF_MIN_TENSOR_INFO_BYTES), "header declares " + std::to_string(out.n_tensors) + " tensors, more than the " +
                                       std::to_string(remain) + " remaining bytes can hold");
     }
     return true;
@@ -212,7 +220,7 @@ bool gguf_reader::read_array(gguf_value & out, int depth) {
     // Minimum bytes per element: its size, 8 for a string's length, 12 for a nested array header.
     const uint64_t min_bytes = esize ? esize : (out.elem_type == gguf_type::STRING ? 8 : 12);
     if (out.count > remain / min_bytes) {
-        return fail("bad_length", "array at offset " + std::to_string(start) + " declares " + std::to_string(out.count) + " " +
+        return fail(overrun_code(out.count, min_bytes), "array at offset " + std::to_string(start) + " declares " + std::to_string(out.count) + " " +
                                       gguf_type_name(out.elem_type) + " elements, more than the " + std::to_string(remain) +
                                       " remaining bytes can hold");
     }
@@ -227,7 +235,7 @@ bool gguf_reader::read_array(gguf_value & out, int depth) {
             uint64_t len = 0;
             if (!read_scalar(len, "a string length")) return false;
             if (len > src_.size() - pos_) {
-                return fail("bad_length", "string " + std::to_string(k) + " of the array at offset " + std::to_string(start) +
+                return fail(overrun_code(len, 1), "string " + std::to_string(k) + " of the array at offset " + std::to_string(start) +
                                               " declares length " + std::to_string(len) + ", past the end of the file");
             }
             const size_t at = out.str.size();
