@@ -4,3 +4,4 @@
 #pragma once
 
 int cmd_inspect(int argc, char ** argv);
+int cmd_ppl(int argc, char ** argv);

@@ -14,6 +14,7 @@ struct command {
 
 const command k_commands[] = {
     { "inspect", cmd_inspect, "inspect FILE... [--json]          structure, metadata, tensors, integrity findings" },
+    { "ppl", cmd_ppl, "ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N] [--ref REF...] [--json]   perplexity, KLD vs a reference" },
 };
 
 void print_usage() {

@@ -1,0 +1,177 @@
+// ggufcheck ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N]
+//                [--ref REF...] [--batch-chunks N] [--score-from-half-minus-one] [--json]
+//
+// MODEL... and REF... are the files of one model each (a single GGUF or the
+// parts of a split set). Text mode prints llama-perplexity-style lines.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+#include "commands.h"
+#include "forward/ppl-report.h"
+#include "forward/ppl.h"
+#include "model/model.h"
+
+namespace {
+
+const char * k_usage =
+    "usage: ggufcheck ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N] [--ref REF...]\n"
+    "                     [--batch-chunks N] [--score-from-half-minus-one] [--json]\n";
+
+bool parse_int(const char * s, long long lo, long long hi, long long & out) {
+    char * end = nullptr;
+    const long long v = std::strtoll(s, &end, 10);
+    if (!s[0] || *end || v < lo || v > hi) return false;
+    out = v;
+    return true;
+}
+
+bool is_dir(const std::string & p) {
+    struct stat st;
+    return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// One model opened from its files: sources, parsed GGUF, description, weights.
+struct opened_model {
+    gc::file_set files;
+    gc::gguf_model gguf;
+    gc::model_desc desc;
+    std::unique_ptr<gc::weight_source> weights;
+};
+
+bool open_model(const std::vector<std::string> & paths, opened_model & m, std::string & error) {
+    for (const auto & p : paths) {
+        if (is_dir(p)) {
+            error = p + " is a folder: Hugging Face safetensors references are not supported by ppl yet";
+            return false;
+        }
+        auto src = gc::byte_source_open_file(p, &error);
+        if (!src) return false;
+        m.files.push_back(gc::byte_source_read_ahead(std::move(src)));
+    }
+    m.gguf = gc::gguf_load(m.files);
+    if (!m.gguf.usable) {
+        error = "cannot read " + paths[0] + " as GGUF";
+        for (const auto & f : m.gguf.findings) error += "\n  " + f.message;
+        return false;
+    }
+    if (!gc::model_desc_from_gguf(m.gguf, m.desc, &error)) return false;
+    m.weights = gc::weight_source_gguf(m.gguf, m.files);
+    return true;
+}
+
+} // namespace
+
+int cmd_ppl(int argc, char ** argv) {
+    std::vector<std::string> model_paths, ref_paths;
+    std::string text_path, tokens_path;
+    gc::ppl_options opt;
+    bool as_json = false;
+    bool in_ref = false;
+    for (int i = 0; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&](const char * what) -> const char * {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "ppl: %s needs a value\n%s", what, k_usage);
+                return nullptr;
+            }
+            return argv[++i];
+        };
+        long long v = 0;
+        if (a == "--json") {
+            as_json = true;
+            in_ref = false;
+        } else if (a == "-f" || a == "--file") {
+            const char * s = value("-f");
+            if (!s) return 1;
+            text_path = s;
+            in_ref = false;
+        } else if (a == "--tokens") {
+            const char * s = value("--tokens");
+            if (!s) return 1;
+            tokens_path = s;
+            in_ref = false;
+        } else if (a == "-c" || a == "--ctx-size") {
+            const char * s = value("-c");
+            if (!s || !parse_int(s, 4, 1 << 20, v)) {
+                std::fprintf(stderr, "ppl: -c needs an integer in [4, 1048576]\n");
+                return 1;
+            }
+            opt.n_ctx = (int32_t) v;
+            in_ref = false;
+        } else if (a == "--chunks") {
+            const char * s = value("--chunks");
+            if (!s || !parse_int(s, 0, 1ll << 40, v)) {
+                std::fprintf(stderr, "ppl: --chunks needs a non-negative integer\n");
+                return 1;
+            }
+            opt.max_chunks = v;
+            in_ref = false;
+        } else if (a == "--batch-chunks") {
+            const char * s = value("--batch-chunks");
+            if (!s || !parse_int(s, 1, 1 << 20, v)) {
+                std::fprintf(stderr, "ppl: --batch-chunks needs a positive integer\n");
+                return 1;
+            }
+            opt.batch_chunks = (int32_t) v;
+            in_ref = false;
+        } else if (a == "--score-from-half-minus-one") {
+            opt.score_from_half_minus_one = true;
+            in_ref = false;
+        } else if (a == "--ref") {
+            in_ref = true;
+        } else if (a.size() > 1 && a[0] == '-') {
+            std::fprintf(stderr, "ppl: unknown option %s\n%s", a.c_str(), k_usage);
+            return 1;
+        } else if (in_ref) {
+            ref_paths.push_back(a);
+        } else {
+            model_paths.push_back(a);
+        }
+    }
+    if (model_paths.empty() || (text_path.empty() == tokens_path.empty())) {
+        std::fprintf(stderr, "%s", k_usage);
+        return 1;
+    }
+
+    opened_model cand, ref;
+    std::string error;
+    if (!open_model(model_paths, cand, error)) {
+        std::fprintf(stderr, "ppl: %s\n", error.c_str());
+        return 1;
+    }
+    if (!ref_paths.empty() && !open_model(ref_paths, ref, error)) {
+        std::fprintf(stderr, "ppl: reference: %s\n", error.c_str());
+        return 1;
+    }
+
+    std::vector<int32_t> tokens;
+    if (!tokens_path.empty()) {
+        auto src = gc::byte_source_open_file(tokens_path, &error);
+        if (!src || !gc::ppl_read_token_file(*src, tokens, &error)) {
+            std::fprintf(stderr, "ppl: %s\n", error.c_str());
+            return 1;
+        }
+    } else {
+        std::fprintf(stderr, "ppl: text input (-f) needs the tokenizer, which is not in this build yet; use --tokens\n");
+        return 1;
+    }
+
+    gc::ppl_model pc{ &cand.desc, cand.weights.get() };
+    gc::ppl_model pr{ &ref.desc, ref.weights.get() };
+    gc::ppl_result result;
+    if (!gc::ppl_evaluate(pc, ref_paths.empty() ? nullptr : &pr, tokens, opt, result, &error)) {
+        std::fprintf(stderr, "ppl: %s\n", error.c_str());
+        return 1;
+    }
+    if (as_json) {
+        std::printf("%s\n", gc::ppl_result_json(result).c_str());
+    } else {
+        std::fputs(gc::ppl_result_text(result).c_str(), stdout);
+    }
+    return 0;
+}

@@ -1,0 +1,297 @@
+#include "forward/forward.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "compute/gemm.h"
+#include "compute/ops.h"
+
+namespace gc {
+
+namespace {
+
+// Checks that a tensor exists with n_cols x n_rows and a decodable type.
+bool check_tensor(weight_source & w, const std::string & name, int64_t n_cols, int64_t n_rows, std::string * error) {
+    const weight_tensor * t = w.find(name);
+    if (!t) {
+        if (error) *error = "tensor " + name + " is missing (or its data lies outside the file)";
+        return false;
+    }
+    if (t->n_cols != n_cols || t->n_rows != n_rows) {
+        if (error) {
+            *error = "tensor " + name + " has shape [" + std::to_string(t->n_cols) + ", " + std::to_string(t->n_rows) +
+                     "], the architecture expects [" + std::to_string(n_cols) + ", " + std::to_string(n_rows) + "]";
+        }
+        return false;
+    }
+    if (!t->type || t->type->retired || !t->type->dequant || t->row_bytes == 0) {
+        if (error) {
+            *error = "tensor " + name + " has type " + (t->type ? std::string(t->type->name) : "unknown") +
+                     ", which this build cannot dequantize yet";
+        }
+        return false;
+    }
+    return true;
+}
+
+bool check_optional(weight_source & w, const std::string & name, int64_t n_cols, int64_t n_rows, std::string * error) {
+    return name.empty() || check_tensor(w, name, n_cols, n_rows, error);
+}
+
+} // namespace
+
+bool forward_check_model(const model_desc & d, weight_source & w, std::string * error) {
+    if (d.layers.empty() || d.n_embd <= 0 || d.n_vocab <= 0) {
+        if (error) *error = "the model description is empty";
+        return false;
+    }
+    if (!check_tensor(w, d.tok_embd, d.n_embd, d.n_vocab, error)) return false;
+    if (!check_tensor(w, d.output, d.n_embd, d.n_vocab, error)) return false;
+    if (!check_tensor(w, d.output_norm, d.n_embd, 1, error)) return false;
+    for (size_t il = 0; il < d.layers.size(); ++il) {
+        const layer_desc & L = d.layers[il];
+        if (L.n_head <= 0 || L.n_head_kv <= 0 || L.n_head % L.n_head_kv != 0 || L.head_dim <= 0 || L.head_dim_v <= 0 ||
+            L.n_ff <= 0 || L.rope.n_rot > L.head_dim) {
+            if (error) *error = "layer " + std::to_string(il) + " has inconsistent hyper-parameters";
+            return false;
+        }
+        const int64_t qw = (int64_t) L.n_head * L.head_dim;
+        const int64_t kw = (int64_t) L.n_head_kv * L.head_dim;
+        const int64_t vw = (int64_t) L.n_head_kv * L.head_dim_v;
+        const int64_t aw = (int64_t) L.n_head * L.head_dim_v;
+        const bool ok =
+            check_tensor(w, L.attn_norm, d.n_embd, 1, error) &&
+            check_tensor(w, L.wq, d.n_embd, qw, error) &&
+            check_tensor(w, L.wk, d.n_embd, kw, error) &&
+            (L.v_from_k ? (L.head_dim_v == L.head_dim || (error && (*error = "K=V layer with different head dims", false)))
+                        : check_tensor(w, L.wv, d.n_embd, vw, error)) &&
+            check_tensor(w, L.wo, aw, d.n_embd, error) &&
+            check_optional(w, L.q_norm, L.head_dim, 1, error) &&
+            check_optional(w, L.k_norm, L.head_dim, 1, error) &&
+            check_optional(w, L.post_attn_norm, d.n_embd, 1, error) &&
+            check_tensor(w, L.ffn_norm, d.n_embd, 1, error) &&
+            check_tensor(w, L.ffn_gate, d.n_embd, L.n_ff, error) &&
+            check_tensor(w, L.ffn_up, d.n_embd, L.n_ff, error) &&
+            check_tensor(w, L.ffn_down, L.n_ff, d.n_embd, error) &&
+            check_optional(w, L.post_ffn_norm, d.n_embd, 1, error) &&
+            check_optional(w, L.out_scale, 1, 1, error) &&
+            check_optional(w, L.rope_freqs, L.rope.n_rot / 2, 1, error);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+int64_t forward_floats_per_token(const model_desc & d) {
+    int64_t m = 0;
+    for (const layer_desc & L : d.layers) {
+        const int64_t qw = (int64_t) L.n_head * L.head_dim;
+        const int64_t kw = (int64_t) L.n_head_kv * L.head_dim;
+        const int64_t vw = (int64_t) L.n_head_kv * L.head_dim_v;
+        const int64_t aw = (int64_t) L.n_head * L.head_dim_v;
+        // x, xn, o + q, k, v, att + g, u
+        m = std::max(m, 3 * (int64_t) d.n_embd + qw + kw + vw + aw + 2 * (int64_t) L.n_ff);
+    }
+    return m;
+}
+
+forward_runner::forward_runner(const model_desc & desc, weight_source & weights)
+    : desc_(desc), weights_(weights), rope_index_(desc.layers.size(), -1) {}
+
+int64_t forward_runner::tile_rows(int64_t n_in, int64_t n_rows) {
+    const int64_t target_floats = 1 << 18;   // 1 MiB of f32 per tile
+    int64_t r = std::max<int64_t>(1, target_floats / std::max<int64_t>(1, n_in));
+    if (r > 16) r -= r % 16;
+    return std::min(r, n_rows);
+}
+
+bool forward_runner::linear(const std::string & name, const float * x, int64_t n_tok, int64_t n_in, float * y,
+                            int64_t n_out, std::string * error) {
+    const weight_tensor * t = weights_.find(name);
+    if (!t || t->n_cols != n_in || t->n_rows != n_out) {
+        if (error) *error = "tensor " + name + " is missing or has an unexpected shape";
+        return false;
+    }
+    const int64_t tr = tile_rows(n_in, n_out);
+    tile_.resize((size_t) (tr * n_in));
+    for (int64_t r0 = 0; r0 < n_out; r0 += tr) {
+        const int64_t nr = std::min(tr, n_out - r0);
+        if (!weights_.read_rows(*t, r0, nr, tile_.data(), error)) return false;
+        gemm_xwt(x, n_tok, n_in, tile_.data(), nr, y + r0, n_out);
+    }
+    return true;
+}
+
+bool forward_runner::read_vector(const std::string & name, int64_t n, std::vector<float> & out, std::string * error) {
+    const weight_tensor * t = weights_.find(name);
+    if (!t || t->n_cols * t->n_rows != n) {
+        if (error) *error = "tensor " + name + " is missing or does not hold " + std::to_string(n) + " values";
+        return false;
+    }
+    out.resize((size_t) n);
+    return weights_.read_rows(*t, 0, t->n_rows, out.data(), error);
+}
+
+bool forward_runner::embed(const int32_t * tokens, int64_t n_tok, std::vector<float> & x, std::string * error) {
+    const weight_tensor * t = weights_.find(desc_.tok_embd);
+    if (!t) {
+        if (error) *error = "tensor " + desc_.tok_embd + " is missing";
+        return false;
+    }
+    const int64_t d = desc_.n_embd;
+    x.resize((size_t) (n_tok * d));
+    // Each distinct token's row is read once.
+    std::vector<int32_t> ids(tokens, tokens + n_tok);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<float> rows(ids.size() * (size_t) d);
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (ids[i] < 0 || ids[i] >= t->n_rows) {
+            if (error) *error = "token id " + std::to_string(ids[i]) + " is outside the vocabulary";
+            return false;
+        }
+        if (!weights_.read_rows(*t, ids[i], 1, rows.data() + i * d, error)) return false;
+    }
+    for (int64_t i = 0; i < n_tok; ++i) {
+        const size_t r = (size_t) (std::lower_bound(ids.begin(), ids.end(), tokens[i]) - ids.begin());
+        const float * src = rows.data() + r * d;
+        float * dst = x.data() + i * d;
+        for (int64_t c = 0; c < d; ++c) dst[c] = src[c] * desc_.embd_scale;
+    }
+    return true;
+}
+
+const rope_table & forward_runner::rope_for(int32_t il, int32_t n_ctx, std::string * error, bool & ok) {
+    ok = true;
+    const layer_desc & L = desc_.layers[il];
+    int32_t & idx = rope_index_[il];
+    if (idx >= 0 && rope_tables_[idx].n_pos >= n_ctx) return rope_tables_[idx];
+    rope_params p = L.rope;
+    if (!L.rope_freqs.empty()) {
+        if (!read_vector(L.rope_freqs, L.rope.n_rot / 2, p.freq_factors, error)) {
+            ok = false;
+            static const rope_table empty;
+            return empty;
+        }
+    }
+    for (size_t i = 0; i < rope_tables_.size(); ++i) {
+        const rope_params & q = rope_tables_[i].params;
+        if (rope_tables_[i].n_pos >= n_ctx && q.kind == p.kind && q.n_rot == p.n_rot && q.freq_base == p.freq_base &&
+            q.freq_scale == p.freq_scale && q.freq_factors == p.freq_factors) {
+            idx = (int32_t) i;
+            return rope_tables_[i];
+        }
+    }
+    rope_tables_.push_back(rope_table_build(p, n_ctx));
+    idx = (int32_t) rope_tables_.size() - 1;
+    return rope_tables_[idx];
+}
+
+bool forward_runner::layer(int32_t il, float * x, int32_t n_seq, int32_t n_ctx, std::string * error) {
+    const layer_desc & L = desc_.layers[il];
+    const int64_t T = (int64_t) n_seq * n_ctx;
+    const int64_t d = desc_.n_embd;
+    const int64_t qw = (int64_t) L.n_head * L.head_dim;
+    const int64_t kw = (int64_t) L.n_head_kv * L.head_dim;
+    const int64_t vw = (int64_t) L.n_head_kv * L.head_dim_v;
+    const int64_t aw = (int64_t) L.n_head * L.head_dim_v;
+    const float eps = desc_.norm_eps;
+    xn_.resize((size_t) (T * d));
+    o_.resize((size_t) (T * d));
+    q_.resize((size_t) (T * qw));
+    k_.resize((size_t) (T * kw));
+    v_.resize((size_t) (T * vw));
+    att_.resize((size_t) (T * aw));
+    g_.resize((size_t) (T * L.n_ff));
+    u_.resize((size_t) (T * L.n_ff));
+
+    // The layer's 1-D tensors.
+    if (!read_vector(L.attn_norm, d, w_norm_, error) || !read_vector(L.ffn_norm, d, w_ffn_norm_, error)) return false;
+    if (!L.q_norm.empty() && !read_vector(L.q_norm, L.head_dim, w_qn_, error)) return false;
+    if (!L.k_norm.empty() && !read_vector(L.k_norm, L.head_dim, w_kn_, error)) return false;
+    if (!L.post_attn_norm.empty() && !read_vector(L.post_attn_norm, d, w_post_attn_, error)) return false;
+    if (!L.post_ffn_norm.empty() && !read_vector(L.post_ffn_norm, d, w_post_ffn_, error)) return false;
+    float out_scale = 1.0f;
+    if (!L.out_scale.empty()) {
+        std::vector<float> s;
+        if (!read_vector(L.out_scale, 1, s, error)) return false;
+        out_scale = s[0];
+    }
+    bool ok = true;
+    const rope_table & rope = rope_for(il, n_ctx, error, ok);
+    if (!ok) return false;
+
+    // Attention: a = RMS(x), projections.
+    rmsnorm_rows(x, T, d, w_norm_.data(), eps, xn_.data());
+    if (!linear(L.wq, xn_.data(), T, d, q_.data(), qw, error)) return false;
+    if (!linear(L.wk, xn_.data(), T, d, k_.data(), kw, error)) return false;
+    if (L.v_from_k) {
+        std::memcpy(v_.data(), k_.data(), (size_t) (T * kw) * sizeof(float));   // raw K, before k_norm
+    } else if (!linear(L.wv, xn_.data(), T, d, v_.data(), vw, error)) {
+        return false;
+    }
+    // Per-head norms.
+    if (!L.q_norm.empty()) rmsnorm_rows(q_.data(), T * L.n_head, L.head_dim, w_qn_.data(), eps, q_.data());
+    if (!L.k_norm.empty()) rmsnorm_rows(k_.data(), T * L.n_head_kv, L.head_dim, w_kn_.data(), eps, k_.data());
+    if (L.v_norm) rmsnorm_rows(v_.data(), T * L.n_head_kv, L.head_dim_v, nullptr, eps, v_.data());
+    // RoPE on q and k; position = index inside the chunk.
+    for (int64_t t = 0; t < T; ++t) {
+        const int32_t pos = (int32_t) (t % n_ctx);
+        rope_apply(rope, q_.data() + t * qw, L.n_head, L.head_dim, pos);
+        rope_apply(rope, k_.data() + t * kw, L.n_head_kv, L.head_dim, pos);
+    }
+    // Attention per chunk.
+    attention_params ap;
+    ap.n_head = L.n_head;
+    ap.n_head_kv = L.n_head_kv;
+    ap.head_dim = L.head_dim;
+    ap.head_dim_v = L.head_dim_v;
+    ap.scale = L.attn_scale;
+    ap.softcap = L.attn_softcap;
+    ap.window = L.sliding_window;
+    for (int32_t s = 0; s < n_seq; ++s) {
+        const int64_t t0 = (int64_t) s * n_ctx;
+        attention_chunk(ap, n_ctx, q_.data() + t0 * qw, k_.data() + t0 * kw, v_.data() + t0 * vw,
+                        att_.data() + t0 * aw, scores_);
+    }
+    // Output projection, optional post-norm, residual.
+    if (!linear(L.wo, att_.data(), T, aw, o_.data(), d, error)) return false;
+    if (!L.post_attn_norm.empty()) rmsnorm_rows(o_.data(), T, d, w_post_attn_.data(), eps, o_.data());
+    for (int64_t i = 0; i < T * d; ++i) x[i] += o_[i];
+
+    // FFN: f = RMS(x); down(act(gate f) * up f); optional post-norm; residual.
+    rmsnorm_rows(x, T, d, w_ffn_norm_.data(), eps, xn_.data());
+    if (!linear(L.ffn_gate, xn_.data(), T, d, g_.data(), L.n_ff, error)) return false;
+    if (!linear(L.ffn_up, xn_.data(), T, d, u_.data(), L.n_ff, error)) return false;
+    ffn_gate_apply(g_.data(), u_.data(), T * L.n_ff, L.act);
+    if (!linear(L.ffn_down, g_.data(), T, L.n_ff, o_.data(), d, error)) return false;
+    if (!L.post_ffn_norm.empty()) rmsnorm_rows(o_.data(), T, d, w_post_ffn_.data(), eps, o_.data());
+    for (int64_t i = 0; i < T * d; ++i) x[i] += o_[i];
+
+    // Whole-stream layer scale.
+    if (!L.out_scale.empty()) {
+        for (int64_t i = 0; i < T * d; ++i) x[i] *= out_scale;
+    }
+    return true;
+}
+
+bool forward_runner::final_norm(const float * x, int64_t n, float * out, std::string * error) {
+    if (!read_vector(desc_.output_norm, desc_.n_embd, w_norm_, error)) return false;
+    rmsnorm_rows(x, n, desc_.n_embd, w_norm_.data(), desc_.norm_eps, out);
+    return true;
+}
+
+bool forward_runner::head_tile(const float * h, int64_t n_tok, int64_t v0, int64_t nv, float * logits,
+                               std::string * error) {
+    const weight_tensor * t = weights_.find(desc_.output);
+    if (!t) {
+        if (error) *error = "tensor " + desc_.output + " is missing";
+        return false;
+    }
+    tile_.resize((size_t) (nv * desc_.n_embd));
+    if (!weights_.read_rows(*t, v0, nv, tile_.data(), error)) return false;
+    gemm_xwt(h, n_tok, desc_.n_embd, tile_.data(), nv, logits, nv);
+    softcap_apply(logits, n_tok * nv, desc_.final_softcap);
+    return true;
+}
+
+} // namespace gc

@@ -1,0 +1,240 @@
+#include "forward/ppl.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "compute/lse.h"
+#include "forward/forward.h"
+#include "metrics/cosine.h"
+#include "metrics/nll.h"
+
+namespace gc {
+
+namespace {
+
+// Online state of one scored token's distribution over the vocab.
+struct head_state {
+    online_lse lse;
+    float target = 0.0f;
+    int32_t argmax = -1;
+    float max_logit = -std::numeric_limits<float>::infinity();
+
+    void add_tile(const float * logits, int64_t v0, int64_t nv, int32_t target_id) {
+        lse.add_block(logits, nv);
+        if (target_id >= v0 && target_id < v0 + nv) target = logits[target_id - v0];
+        for (int64_t j = 0; j < nv; ++j) {
+            if (logits[j] > max_logit) {   // first maximum wins, as std::max_element
+                max_logit = logits[j];
+                argmax = (int32_t) (v0 + j);
+            }
+        }
+    }
+    double log_prob() const { return (double) target - lse.value(); }
+};
+
+struct layer_cos_acc {
+    double sum = 0.0;
+    double min = 1.0;
+    int64_t n = 0;
+};
+
+bool fail(std::string * error, std::string msg) {
+    if (error) *error = std::move(msg);
+    return false;
+}
+
+} // namespace
+
+bool ppl_read_token_file(byte_source & src, std::vector<int32_t> & tokens, std::string * error) {
+    const uint64_t size = src.size();
+    if (size % 4 != 0) return fail(error, src.name() + ": a token file holds int32 ids; its size is not a multiple of 4");
+    if (size > (uint64_t) 1 << 32) return fail(error, src.name() + ": token file larger than 4 GiB");
+    std::vector<uint8_t> raw((size_t) size);
+    if (size > 0 && !src.read(0, raw.data(), raw.size())) return fail(error, src.name() + ": cannot read the token file");
+    tokens.resize((size_t) (size / 4));
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        const uint8_t * p = raw.data() + 4 * i;
+        tokens[i] = (int32_t) ((uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24);
+    }
+    return true;
+}
+
+bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vector<int32_t> & tokens,
+                  const ppl_options & opt, ppl_result & out, std::string * error) {
+    out = ppl_result{};
+    if (!cand.desc || !cand.weights) return fail(error, "no model");
+    if (ref && (!ref->desc || !ref->weights)) ref = nullptr;
+    const model_desc & dc = *cand.desc;
+    const int32_t n_ctx = opt.n_ctx;
+    if (n_ctx < 4 || n_ctx > (1 << 20)) return fail(error, "context size " + std::to_string(n_ctx) + " is out of range [4, 1048576]");
+    int64_t n_chunk = (int64_t) tokens.size() / n_ctx;
+    if (opt.max_chunks >= 0) n_chunk = std::min(n_chunk, opt.max_chunks);
+    if (n_chunk <= 0) {
+        return fail(error, "need at least " + std::to_string(n_ctx) + " tokens for one chunk, got " + std::to_string(tokens.size()));
+    }
+    if (!forward_check_model(dc, *cand.weights, error)) return false;
+    if (ref) {
+        std::string e;
+        if (!forward_check_model(*ref->desc, *ref->weights, &e)) return fail(error, "reference: " + e);
+        if (ref->desc->n_vocab != dc.n_vocab) {
+            return fail(error, "the reference has " + std::to_string(ref->desc->n_vocab) + " vocabulary entries, the model " +
+                               std::to_string(dc.n_vocab) + ": their distributions cannot be compared");
+        }
+    }
+    const bool lockstep = ref && ref->desc->layers.size() == dc.layers.size() && ref->desc->n_embd == dc.n_embd;
+
+    const int32_t first = std::max(0, n_ctx / 2 - (opt.score_from_half_minus_one ? 1 : 0));
+    const int32_t n_score = n_ctx - 1 - first;
+
+    // Chunks per batch from the activation budget.
+    int64_t per_tok = forward_floats_per_token(dc);
+    if (ref) per_tok += forward_floats_per_token(*ref->desc);
+    int64_t bc = opt.batch_chunks > 0 ? opt.batch_chunks
+                                      : std::max<int64_t>(1, opt.activation_budget / (per_tok * 4 * (int64_t) n_ctx));
+    bc = std::min(bc, n_chunk);
+    const int64_t n_batches = (n_chunk + bc - 1) / bc;
+
+    forward_runner rc(dc, *cand.weights);
+    std::unique_ptr<forward_runner> rr;
+    if (ref) rr = std::make_unique<forward_runner>(*ref->desc, *ref->weights);
+
+    nll_accumulator acc, acc_ref;
+    kld_accumulator kacc;
+    std::vector<layer_cos_acc> cos_acc(lockstep ? dc.layers.size() : 0);
+    std::vector<int32_t> toks;
+    std::vector<float> xc, xr, hc, hr, lc, lr;
+    const int32_t n_layers = (int32_t) dc.layers.size();
+
+    for (int64_t b = 0; b < n_batches; ++b) {
+        const int64_t c0 = b * bc;
+        const int32_t nc = (int32_t) std::min(bc, n_chunk - c0);
+        const int64_t T = (int64_t) nc * n_ctx;
+        toks.assign(tokens.begin() + c0 * n_ctx, tokens.begin() + c0 * n_ctx + T);
+        if (dc.add_bos) {
+            for (int32_t s = 0; s < nc; ++s) toks[(size_t) s * n_ctx] = dc.bos_id;
+        }
+        for (int32_t id : toks) {
+            if (id < 0 || id >= dc.n_vocab) return fail(error, "token id " + std::to_string(id) + " is outside the vocabulary (n_vocab " + std::to_string(dc.n_vocab) + ")");
+        }
+
+        // Embeddings and the layer loop (in lockstep with the reference).
+        if (!rc.embed(toks.data(), T, xc, error)) return false;
+        if (rr) {
+            std::string e;
+            if (!rr->embed(toks.data(), T, xr, &e)) return fail(error, "reference: " + e);
+        }
+        for (int32_t il = 0; il < n_layers; ++il) {
+            if (!rc.layer(il, xc.data(), nc, n_ctx, error)) return false;
+            if (lockstep) {
+                std::string e;
+                if (!rr->layer(il, xr.data(), nc, n_ctx, &e)) return fail(error, "reference: " + e);
+                layer_cos_acc & ca = cos_acc[il];
+                for (int64_t t = 0; t < T; ++t) {
+                    const double c = cosine(xc.data() + t * dc.n_embd, xr.data() + t * dc.n_embd, dc.n_embd);
+                    ca.sum += c;
+                    ca.min = std::min(ca.min, c);
+                    ++ca.n;
+                }
+            }
+            if (opt.progress) opt.progress({ b, n_batches, il + 1, n_layers, c0, n_chunk });
+        }
+        if (rr && !lockstep) {
+            for (int32_t il = 0; il < (int32_t) ref->desc->layers.size(); ++il) {
+                std::string e;
+                if (!rr->layer(il, xr.data(), nc, n_ctx, &e)) return fail(error, "reference: " + e);
+            }
+        }
+
+        // Final norm of the scored rows only.
+        const int64_t ns = (int64_t) nc * n_score;
+        std::vector<int32_t> target((size_t) ns);
+        auto gather_norm = [&](forward_runner & r, const std::vector<float> & x, std::vector<float> & h,
+                               std::string * err) -> bool {
+            const int64_t d = r.desc().n_embd;
+            std::vector<float> rows((size_t) (ns * d));
+            for (int32_t s = 0; s < nc; ++s) {
+                const float * src = x.data() + ((int64_t) s * n_ctx + first) * d;
+                std::copy(src, src + (int64_t) n_score * d, rows.begin() + (int64_t) s * n_score * d);
+            }
+            h.resize(rows.size());
+            return r.final_norm(rows.data(), ns, h.data(), err);
+        };
+        for (int32_t s = 0; s < nc; ++s) {
+            for (int32_t j = 0; j < n_score; ++j) target[(size_t) s * n_score + j] = toks[(size_t) s * n_ctx + first + j + 1];
+        }
+        if (!gather_norm(rc, xc, hc, error)) return false;
+        if (rr) {
+            std::string e;
+            if (!gather_norm(*rr, xr, hr, &e)) return fail(error, "reference: " + e);
+        }
+
+        // Head, streamed in vocab tiles.
+        std::vector<head_state> st_c((size_t) ns), st_r(rr ? (size_t) ns : 0);
+        std::vector<kld_online> kl(rr ? (size_t) ns : 0);
+        int64_t nv_tile = forward_runner::tile_rows(dc.n_embd, dc.n_vocab);
+        nv_tile = std::max<int64_t>(1, std::min(nv_tile, (int64_t) (1 << 20) / std::max<int64_t>(1, ns)));
+        if (rr) nv_tile = std::min(nv_tile, forward_runner::tile_rows(ref->desc->n_embd, dc.n_vocab));
+        lc.resize((size_t) (ns * nv_tile));
+        if (rr) lr.resize((size_t) (ns * nv_tile));
+        for (int64_t v0 = 0; v0 < dc.n_vocab; v0 += nv_tile) {
+            const int64_t nv = std::min(nv_tile, (int64_t) dc.n_vocab - v0);
+            if (!rc.head_tile(hc.data(), ns, v0, nv, lc.data(), error)) return false;
+            if (rr) {
+                std::string e;
+                if (!rr->head_tile(hr.data(), ns, v0, nv, lr.data(), &e)) return fail(error, "reference: " + e);
+            }
+            for (int64_t i = 0; i < ns; ++i) {
+                st_c[i].add_tile(lc.data() + i * nv, v0, nv, target[i]);
+                if (rr) {
+                    st_r[i].add_tile(lr.data() + i * nv, v0, nv, target[i]);
+                    kl[i].add_block(lr.data() + i * nv, lc.data() + i * nv, nv);
+                }
+            }
+        }
+        if (opt.progress) opt.progress({ b, n_batches, n_layers, n_layers, c0 + nc, n_chunk });
+
+        // Accumulate, chunk by chunk in order.
+        for (int32_t s = 0; s < nc; ++s) {
+            nll_accumulator chunk;
+            for (int32_t j = 0; j < n_score; ++j) {
+                const size_t i = (size_t) s * n_score + j;
+                const double lp = st_c[i].log_prob();
+                acc.add(-lp);
+                chunk.add(-lp);
+                if (rr) {
+                    const double lpr = st_r[i].log_prob();
+                    acc_ref.add(-lpr);
+                    const double k = kl[i].value(st_r[i].lse.value(), st_c[i].lse.value());
+                    kacc.add(k, std::exp(lp) - std::exp(lpr), st_c[i].argmax == st_r[i].argmax);
+                }
+            }
+            out.cumulative.push_back(acc.ppl());
+            out.chunk_ppl.push_back(chunk.ppl());
+            if (rr) out.ref_cumulative.push_back(acc_ref.ppl());
+        }
+    }
+
+    out.n_ctx = n_ctx;
+    out.n_chunks = n_chunk;
+    out.n_scored = acc.count;
+    out.ppl = acc.ppl();
+    out.ppl_err = acc.ppl_err();
+    out.nll_mean = acc.mean();
+    out.bytes_read = cand.weights->bytes_read();
+    if (rr) {
+        out.has_ref = true;
+        out.ref_ppl = acc_ref.ppl();
+        out.ref_ppl_err = acc_ref.ppl_err();
+        out.kld = kacc.summarize();
+        for (const layer_cos_acc & ca : cos_acc) {
+            layer_cosine lcs;
+            lcs.mean = ca.n ? ca.sum / (double) ca.n : 1.0;
+            lcs.min = ca.min;
+            out.hidden_cos.push_back(lcs);
+        }
+    }
+    return true;
+}
+
+} // namespace gc

@@ -1,0 +1,85 @@
+#include "forward/weights.h"
+
+namespace gc {
+
+namespace {
+
+class gguf_weights final : public weight_source {
+public:
+    gguf_weights(const gguf_model & model, file_set & files) : files_(files) {
+        for (const gguf_tensor & t : model.tensors) {
+            if (!t.info || t.part >= model.part_source.size()) continue;
+            const size_t src = model.part_source[t.part];
+            if (src >= files.size()) continue;
+            weight_tensor w;
+            w.name = t.info->name;
+            w.type = ggml_type_get(t.info->type);
+            w.n_dims = (int32_t) t.info->n_dims;
+            if (t.info->ne[0] > (uint64_t) INT64_MAX) continue;
+            w.n_cols = (int64_t) t.info->ne[0];
+            uint64_t rows = 1;
+            bool overflow = false;
+            for (uint32_t d = 1; d < GGUF_MAX_DIMS; ++d) {
+                if (t.info->ne[d] != 0 && rows > UINT64_MAX / t.info->ne[d]) overflow = true;
+                rows *= t.info->ne[d];
+            }
+            if (overflow || rows > (uint64_t) INT64_MAX) continue;
+            w.n_rows = (int64_t) rows;
+            auto rb = ggml_row_bytes(t.info->type, t.info->ne[0]);
+            w.row_bytes = rb.value_or(0);
+            w.source = src;
+            w.offset = t.data_offset;
+            // Whole tensor inside its file (row_bytes 0 when the type is
+            // unknown: kept so that the forward can name the type).
+            if (rb) {
+                if (*rb != 0 && rows > UINT64_MAX / *rb) continue;
+                if (!byte_range_ok(files[src]->size(), w.offset, *rb * rows)) continue;
+            }
+            by_name_.emplace(w.name, std::move(w));
+        }
+    }
+
+    const weight_tensor * find(const std::string & name) const override {
+        auto it = by_name_.find(name);
+        return it == by_name_.end() ? nullptr : &it->second;
+    }
+
+    bool read_rows(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error) override {
+        if (!t.type || t.type->retired || !t.type->dequant || t.row_bytes == 0) {
+            if (error) {
+                *error = "tensor " + t.name + " has type " + (t.type ? t.type->name : "unknown") +
+                         ", which this build cannot dequantize yet";
+            }
+            return false;
+        }
+        if (r0 < 0 || nr < 0 || r0 > t.n_rows || nr > t.n_rows - r0) {
+            if (error) *error = "row range outside tensor " + t.name;
+            return false;
+        }
+        const uint64_t nbytes = t.row_bytes * (uint64_t) nr;
+        if (raw_.size() < nbytes) raw_.resize(nbytes);
+        if (!files_[t.source]->read(t.offset + t.row_bytes * (uint64_t) r0, raw_.data(), nbytes)) {
+            if (error) *error = "cannot read rows of tensor " + t.name + " from " + files_[t.source]->name();
+            return false;
+        }
+        bytes_read_ += nbytes;
+        t.type->dequant(raw_.data(), dst, nr * t.n_cols);
+        return true;
+    }
+
+    uint64_t bytes_read() const override { return bytes_read_; }
+
+private:
+    file_set & files_;
+    std::unordered_map<std::string, weight_tensor> by_name_;
+    std::vector<uint8_t> raw_;
+    uint64_t bytes_read_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<weight_source> weight_source_gguf(const gguf_model & model, file_set & files) {
+    return std::make_unique<gguf_weights>(model, files);
+}
+
+} // namespace gc

@@ -1,0 +1,55 @@
+// Weight access for the streaming forward: find a tensor by name, read a
+// range of its rows dequantized to f32. Rows are ggml rows (ne[0] elements,
+// contiguous in the file), so a row range is one contiguous byte range and
+// one read. Dequantization goes through the type table only.
+//
+// Implementations: GGUF (this file). A Hugging Face safetensors source with
+// the architecture's name mapping and transforms can implement the same
+// interface.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "format/ggml-types.h"
+#include "format/gguf.h"
+#include "io/byte-source.h"
+
+namespace gc {
+
+struct weight_tensor {
+    std::string name;
+    const ggml_type_info * type = nullptr;
+    int64_t n_cols = 0;        // ne[0]: elements per row
+    int64_t n_rows = 0;        // ne[1] * ne[2] * ne[3]
+    int32_t n_dims = 0;
+    uint64_t row_bytes = 0;
+    size_t source = 0;         // index into the file set
+    uint64_t offset = 0;       // absolute offset of row 0
+};
+
+class weight_source {
+public:
+    virtual ~weight_source() = default;
+
+    // nullptr when the tensor does not exist.
+    virtual const weight_tensor * find(const std::string & name) const = 0;
+
+    // Rows [r0, r0 + nr) of t as f32 into dst (nr * t.n_cols floats).
+    // False with *error set when the range is outside the tensor, the bytes
+    // cannot be read, or the type has no dequantization kernel.
+    virtual bool read_rows(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error) = 0;
+
+    // Bytes of tensor data read so far.
+    virtual uint64_t bytes_read() const = 0;
+};
+
+// Over a loaded GGUF model and the file set it was loaded from. Both must
+// outlive the source. Tensors whose byte range is invalid are left out (find
+// returns nullptr; the integrity check reports them).
+std::unique_ptr<weight_source> weight_source_gguf(const gguf_model & model, file_set & files);
+
+} // namespace gc
