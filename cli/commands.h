@@ -5,3 +5,4 @@
 
 int cmd_inspect(int argc, char ** argv);
 int cmd_ppl(int argc, char ** argv);
+int cmd_tokenize(int argc, char ** argv);

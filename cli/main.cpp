@@ -15,6 +15,7 @@ struct command {
 const command k_commands[] = {
     { "inspect", cmd_inspect, "inspect FILE... [--json]          structure, metadata, tensors, integrity findings" },
     { "ppl", cmd_ppl, "ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N] [--ref REF...] [--json]   perplexity, KLD vs a reference" },
+    { "tokenize", cmd_tokenize, "tokenize MODEL (--text STR | --file F | --ids F) [--add-special] [--json]   the model's own token ids (as llama.cpp)" },
 };
 
 void print_usage() {
