@@ -6,3 +6,5 @@
 int cmd_inspect(int argc, char ** argv);
 int cmd_ppl(int argc, char ** argv);
 int cmd_tokenize(int argc, char ** argv);
+int cmd_dequant(int argc, char ** argv);
+int cmd_bench(int argc, char ** argv);

@@ -16,6 +16,8 @@ const command k_commands[] = {
     { "inspect", cmd_inspect, "inspect FILE... [--json]          structure, metadata, tensors, integrity findings" },
     { "ppl", cmd_ppl, "ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N] [--ref REF...] [--json]   perplexity, KLD vs a reference" },
     { "tokenize", cmd_tokenize, "tokenize MODEL (--text STR | --file F | --ids F) [--add-special] [--json]   the model's own token ids (as llama.cpp)" },
+    { "dequant", cmd_dequant, "dequant FILE... TENSOR [--rows A:B] [--ref] --out OUT.f32 | dequant FILE... --stats [--json]   decoded values / per-tensor value statistics" },
+    { "bench", cmd_bench, "bench dequant [--type NAME] [--elems N] [--json]   dequant throughput per type, scalar vs SIMD, one thread" },
 };
 
 void print_usage() {
