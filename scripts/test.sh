@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Command 2: install what is missing, build, and run every test suite:
+#   1. native unit tests (ctest, build/native)
+#   2. native unit tests under AddressSanitizer + UBSan (ctest, build/asan)
+#   3. the wasm module under node (node --test tests/wasm/)
+#   4. the page in Debian's Chromium (Playwright, tests/e2e/)
+# Stops at the first failing suite. Knobs (all on by default):
+#   GC_TEST_ASAN=0  skip the sanitizer build      JOBS=N  compile jobs (default 2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${JOBS:-2}
+B=${GC_BUILD_DIR:-build}
+export GC_BUILD_DIR=$B
+t_start=$SECONDS
+step() { printf '\n== %s  (%ds)\n' "$*" $((SECONDS - t_start)); }
+
+step "setup";  scripts/setup.sh
+step "build";  scripts/build.sh native wasm web
+
+step "native tests: ctest --test-dir $B/native"
+ctest --test-dir "$B/native" --output-on-failure -j "$jobs"
+
+if [ "${GC_TEST_ASAN:-1}" = 1 ]; then
+    step "native tests under ASan/UBSan: $B/asan"
+    [ -f "$B/asan/build.ninja" ] || cmake -S . -B "$B/asan" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGC_SANITIZE=ON
+    cmake --build "$B/asan" -j "$jobs"
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+        ctest --test-dir "$B/asan" --output-on-failure -j "$jobs"
+fi
+
+step "wasm module under node: node --test tests/wasm/"
+node --test tests/wasm/   # finds $B/native/ggufcheck for the CLI-vs-wasm comparison
+
+step "page in Chromium: npx playwright test"
+npx playwright test
+
+step "all test suites passed"
