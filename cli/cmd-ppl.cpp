@@ -15,6 +15,7 @@
 #include "forward/ppl-report.h"
 #include "forward/ppl.h"
 #include "model/model.h"
+#include "tokenizer/tokenizer.h"
 
 namespace {
 
@@ -156,9 +157,39 @@ int cmd_ppl(int argc, char ** argv) {
             std::fprintf(stderr, "ppl: %s\n", error.c_str());
             return 1;
         }
+    }
+
+    // BOS comes from the model's tokenizer (llama.cpp's vocab rules); when no
+    // tokenizer can be built, from the metadata keys the model description read.
+    gc::tokenizer_load_result tl = gc::tokenizer_from_gguf(cand.gguf);
+    if (tl.tok) {
+        opt.bos_id = tl.tok->add_bos() && tl.tok->bos() >= 0 ? tl.tok->bos() : -2;
     } else {
-        std::fprintf(stderr, "ppl: text input (-f) needs the tokenizer, which is not in this build yet; use --tokens\n");
-        return 1;
+        opt.bos_id = -1;
+    }
+    if (!text_path.empty()) {
+        if (!tl.tok) {
+            std::fprintf(stderr, "ppl: no tokenizer for this model's vocabulary; use --tokens FILE\n");
+            for (const auto & f : tl.findings) std::fprintf(stderr, "  %s\n", f.message.c_str());
+            return 1;
+        }
+        auto src = gc::byte_source_open_file(text_path, &error);
+        if (!src) {
+            std::fprintf(stderr, "ppl: %s\n", error.c_str());
+            return 1;
+        }
+        if (src->size() > (uint64_t) 1 << 30) {
+            std::fprintf(stderr, "ppl: %s is larger than 1 GiB\n", text_path.c_str());
+            return 1;
+        }
+        std::string text((size_t) src->size(), '\0');
+        if (!text.empty() && !src->read(0, text.data(), text.size())) {
+            std::fprintf(stderr, "ppl: cannot read %s\n", text_path.c_str());
+            return 1;
+        }
+        // As llama-perplexity: the whole text at once, special tokens added
+        // (BOS first when the vocab adds it), special-token text not parsed.
+        tokens = tl.tok->tokenize(text, true, false);
     }
 
     gc::ppl_model pc{ &cand.desc, cand.weights.get() };

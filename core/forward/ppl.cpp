@@ -84,6 +84,7 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
     }
     const bool lockstep = ref && ref->desc->layers.size() == dc.layers.size() && ref->desc->n_embd == dc.n_embd;
 
+    const int32_t bos = opt.bos_id >= 0 ? opt.bos_id : (opt.bos_id == -1 && dc.add_bos ? dc.bos_id : -1);
     const int32_t first = std::max(0, n_ctx / 2 - (opt.score_from_half_minus_one ? 1 : 0));
     const int32_t n_score = n_ctx - 1 - first;
 
@@ -111,8 +112,8 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
         const int32_t nc = (int32_t) std::min(bc, n_chunk - c0);
         const int64_t T = (int64_t) nc * n_ctx;
         toks.assign(tokens.begin() + c0 * n_ctx, tokens.begin() + c0 * n_ctx + T);
-        if (dc.add_bos) {
-            for (int32_t s = 0; s < nc; ++s) toks[(size_t) s * n_ctx] = dc.bos_id;
+        if (bos >= 0) {
+            for (int32_t s = 0; s < nc; ++s) toks[(size_t) s * n_ctx] = bos;
         }
         for (int32_t id : toks) {
             if (id < 0 || id >= dc.n_vocab) return fail(error, "token id " + std::to_string(id) + " is outside the vocabulary (n_vocab " + std::to_string(dc.n_vocab) + ")");

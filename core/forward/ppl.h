@@ -47,6 +47,9 @@ struct ppl_options {
     int32_t batch_chunks = 0;                // chunks per batch; 0: from the memory budget
     int64_t activation_budget = 256ll << 20; // bytes, when batch_chunks == 0
     bool score_from_half_minus_one = false;
+    // Token written over position 0 of every chunk; -1: the model
+    // description's choice (desc.add_bos / desc.bos_id); -2: never.
+    int32_t bos_id = -1;
     std::function<void(const ppl_progress &)> progress;
 };
 

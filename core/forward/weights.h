@@ -52,4 +52,14 @@ public:
 // returns nullptr; the integrity check reports them).
 std::unique_ptr<weight_source> weight_source_gguf(const gguf_model & model, file_set & files);
 
+// Over a Hugging Face checkpoint, presented in GGUF names and GGUF layout:
+// find("blk.3.attn_q.weight") maps the name through model/hf-map.h and
+// read_rows applies the converter's transform (Q/K row permutation, 1 + w
+// norms) and creates converter-generated tensors (gemma4 rope_freqs), so a
+// consumer compares or runs it exactly like a GGUF. weight_tensor::type is
+// the ggml type of the same storage (BF16, F16, F32, ...), nullptr for FP8.
+struct hf_family;
+struct hf_model;
+std::unique_ptr<weight_source> weight_source_hf(const hf_model & model, file_set & files, const hf_family & family);
+
 } // namespace gc

@@ -11,6 +11,10 @@ double cosine(const float * a, const float * b, int64_t n) {
         aa += (double) a[i] * (double) a[i];
         bb += (double) b[i] * (double) b[i];
     }
+    return cosine_from_sums(ab, aa, bb);
+}
+
+double cosine_from_sums(double ab, double aa, double bb) {
     if (aa == 0.0 && bb == 0.0) return 1.0;
     if (aa == 0.0 || bb == 0.0) return 0.0;
     return ab / (std::sqrt(aa) * std::sqrt(bb));

@@ -1,0 +1,56 @@
+#include "metrics/agreement.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "metrics/cosine.h"
+
+namespace gc {
+
+void agreement::add_rows(const float * a, const float * b, int64_t n_rows, int64_t n_cols) {
+    for (int64_t r = 0; r < n_rows; ++r) {
+        const float * ar = a + r * n_cols;
+        const float * br = b + r * n_cols;
+        double rab = 0.0, raa = 0.0, rbb = 0.0;
+        for (int64_t i = 0; i < n_cols; ++i) {
+            if (identical && std::memcmp(&ar[i], &br[i], sizeof(float)) != 0) identical = false;
+            if (!std::isfinite(ar[i]) || !std::isfinite(br[i])) {
+                ++nonfinite;
+                continue;
+            }
+            const double x = ar[i], y = br[i], d = x - y;
+            rab += x * y;
+            raa += x * x;
+            rbb += y * y;
+            dd += d * d;
+            if (std::fabs(d) > max_abs) max_abs = std::fabs(d);
+        }
+        ab += rab;
+        aa += raa;
+        bb += rbb;
+        const double rc = cosine_from_sums(rab, raa, rbb);
+        row_cos_sum += rc;
+        row_cos_sq_sum += rc * rc;
+        if (rc < row_cos_min) row_cos_min = rc;
+        ++rows;
+    }
+    n += (uint64_t) (n_rows * n_cols);
+}
+
+double agreement::cos() const { return cosine_from_sums(ab, aa, bb); }
+
+double agreement::cos_row_mean() const { return rows ? row_cos_sum / (double) rows : 1.0; }
+
+double agreement::cos_row_sd() const {
+    if (rows < 2) return 0.0;
+    const double mean = cos_row_mean();
+    const double var = (row_cos_sq_sum - (double) rows * mean * mean) / (double) (rows - 1);
+    return var > 0.0 ? std::sqrt(var) : 0.0;
+}
+
+double agreement::rel_rmse() const {
+    if (bb == 0.0) return dd == 0.0 ? 0.0 : INFINITY;
+    return std::sqrt(dd / bb);
+}
+
+} // namespace gc
