@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CSP_HEADER, CSP_POLICY } from '../../web/csp.mjs';
+import { split_set } from '../wasm/gguf-writer.mjs';
 
 const FIXTURES = resolve(fileURLToPath(new URL('../fixtures', import.meta.url)));
 const STORIES = join(FIXTURES, 'stories260K/stories260K-Q4_0.gguf');
@@ -166,6 +167,25 @@ test('sample button: the one request is the sample, from our origin', async ({ p
   await wait_report(page, 'stories260K-Q4_0.gguf');
   await expect(page.locator('#summary')).toHaveAttribute('data-n-tensors', '48');
   expect(requests).toEqual([new URL('/samples/stories260K-Q4_0.gguf', page.url()).href]);
+});
+
+test('several files at once: a split set, then one part missing', async ({ page }) => {
+  const requests = await open_page(page);
+  const paths = split_set('tiny', 3).map((p) => {
+    const path = join(tmp, p.name);
+    writeFileSync(path, p.bytes);
+    return path;
+  });
+  await page.setInputFiles('#file-input', [paths[1], paths[2], paths[0]]);
+  await wait_report(page, 'tiny-00003-of-00003.gguf');
+  await expect(page.locator('#summary')).toHaveAttribute('data-n-tensors', '6');
+  await expect(page.locator('#summary')).toContainText('3 parts: tiny-00001-of-00003.gguf');
+  await expect(page.locator('#no-findings')).toBeVisible();
+
+  await page.setInputFiles('#file-input', [paths[0], paths[2]]);
+  await wait_report(page, 'tiny-00001-of-00003.gguf, tiny-00003-of-00003.gguf');
+  await expect(page.locator('#findings li[data-code="missing_split_part"]')).toContainText('tiny-00002-of-00003.gguf');
+  expect(requests).toEqual([]);
 });
 
 test('a file that is not GGUF: an error finding, no summary', async ({ page }) => {
