@@ -10,6 +10,8 @@
 //   if (!s.open([reader, ...])) console.error(s.error());
 //   const report = JSON.parse(s.inspectJson(0));
 //   s.bytesFetched();   // bytes read from the files so far
+//   const t = JSON.parse(s.tokenizeJson(text, addSpecial, parseSpecial));
+//     // {tokenizer, findings, ids, pieces}, ids as `ggufcheck tokenize --json`
 //   s.delete();
 //
 // Bad input never aborts: format problems become findings inside the JSON,
@@ -21,6 +23,8 @@
 #include <string>
 
 #include "check/inspect.h"
+#include "tokenizer/tokenize-report.h"
+#include "tokenizer/tokenizer.h"
 #include "format/gguf.h"
 #include "io/byte-source.h"
 #include "js-source.h"
@@ -82,6 +86,38 @@ public:
         return "";
     }
 
+    // The model's own tokenization of `text` (core/tokenizer): an object
+    // {"tokenizer": info or null, "findings": [...], "ids": [...], "pieces":
+    // [...]}; ids and pieces are what `ggufcheck tokenize --json` prints. The
+    // tokenizer is built on first use and kept with the model.
+    std::string tokenize_json(const std::string & text, bool add_special, bool parse_special) {
+        if (!loaded_) {
+            error_ = "no model loaded";
+            return "";
+        }
+        try {
+            if (!tokenizer_built_) {
+                tokenizer_ = gc::tokenizer_from_gguf(model_);
+                tokenizer_built_ = true;
+            }
+            const gc::tokenizer * tok = tokenizer_.tok.get();
+            nlohmann::json j = tok ? gc::tokenize_report(tok, tok->tokenize(text, add_special, parse_special))
+                                   : nlohmann::json{ { "ids", nlohmann::json::array() } };
+            j["tokenizer"] = tok ? gc::tokenizer_info(*tok) : nlohmann::json(nullptr);
+            nlohmann::json findings = nlohmann::json::array();
+            for (const auto & f : tokenizer_.findings) {
+                findings.push_back({ { "severity", gc::severity_name(f.level) }, { "code", f.code }, { "message", f.message } });
+            }
+            j["findings"] = std::move(findings);
+            return gc::json_dump(j, -1);
+        } catch (const std::exception & e) {
+            error_ = std::string("internal error while tokenizing: ") + e.what();
+        } catch (...) {
+            error_ = "internal error while tokenizing";
+        }
+        return "";
+    }
+
     // Bytes fetched from all files so far (header parsing reads ~ the header).
     double bytes_fetched() const {
         uint64_t total = 0;
@@ -100,6 +136,8 @@ public:
 
 private:
     void close_keep_error() {
+        tokenizer_ = gc::tokenizer_load_result{};
+        tokenizer_built_ = false;
         model_ = gc::gguf_model{};
         sources_.clear();
         loaded_ = false;
@@ -107,6 +145,8 @@ private:
 
     gc::file_set sources_;
     gc::gguf_model model_;
+    gc::tokenizer_load_result tokenizer_;
+    bool tokenizer_built_ = false;
     bool loaded_ = false;
     std::string error_;
 };
@@ -118,6 +158,7 @@ EMSCRIPTEN_BINDINGS(ggufcheck) {
         .constructor<>()
         .function("open", &wasm_session::open)
         .function("inspectJson", &wasm_session::inspect_json)
+        .function("tokenizeJson", &wasm_session::tokenize_json)
         .function("bytesFetched", &wasm_session::bytes_fetched)
         .function("error", &wasm_session::error)
         .function("close", &wasm_session::close);
