@@ -8,10 +8,11 @@
 #include <cstring>
 #include <memory>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
+#include "check/reference.h"
 #include "commands.h"
+#include "open-files.h"
 #include "forward/ppl-report.h"
 #include "forward/ppl.h"
 #include "model/model.h"
@@ -31,11 +32,6 @@ bool parse_int(const char * s, long long lo, long long hi, long long & out) {
     return true;
 }
 
-bool is_dir(const std::string & p) {
-    struct stat st;
-    return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 // One model opened from its files: sources, parsed GGUF, description, weights.
 struct opened_model {
     gc::file_set files;
@@ -45,15 +41,7 @@ struct opened_model {
 };
 
 bool open_model(const std::vector<std::string> & paths, opened_model & m, std::string & error) {
-    for (const auto & p : paths) {
-        if (is_dir(p)) {
-            error = p + " is a folder: Hugging Face safetensors references are not supported by ppl yet";
-            return false;
-        }
-        auto src = gc::byte_source_open_file(p, &error);
-        if (!src) return false;
-        m.files.push_back(gc::byte_source_read_ahead(std::move(src)));
-    }
+    if (!open_paths(paths, m.files, &error)) return false;
     m.gguf = gc::gguf_load(m.files);
     if (!m.gguf.usable) {
         error = "cannot read " + paths[0] + " as GGUF";
@@ -62,6 +50,33 @@ bool open_model(const std::vector<std::string> & paths, opened_model & m, std::s
     }
     if (!gc::model_desc_from_gguf(m.gguf, m.desc, &error)) return false;
     m.weights = gc::weight_source_gguf(m.gguf, m.files);
+    return true;
+}
+
+// The reference: a GGUF (its own description) or a Hugging Face checkpoint
+// (a folder or its files), presented in GGUF names and layout by
+// check/reference.h and run through the candidate's recipe.
+struct opened_reference {
+    gc::file_set files;
+    gc::reference_model ref;
+    gc::model_desc desc;
+};
+
+bool open_reference(const std::vector<std::string> & paths, const opened_model & cand, opened_reference & r,
+                    std::string & error) {
+    if (!open_paths(paths, r.files, &error)) return false;
+    if (!gc::reference_open(r.files, cand.desc.arch, r.ref, &error)) {
+        for (const auto & f : r.ref.findings) error += "\n  " + f.message;
+        return false;
+    }
+    for (const auto & f : r.ref.findings) {
+        if (f.level == gc::severity::error) {
+            error = f.message;
+            return false;
+        }
+    }
+    if (r.ref.kind == "gguf") return gc::model_desc_from_gguf(r.ref.gguf, r.desc, &error);
+    r.desc = cand.desc;
     return true;
 }
 
@@ -139,13 +154,14 @@ int cmd_ppl(int argc, char ** argv) {
         return 1;
     }
 
-    opened_model cand, ref;
+    opened_model cand;
+    opened_reference ref;
     std::string error;
     if (!open_model(model_paths, cand, error)) {
         std::fprintf(stderr, "ppl: %s\n", error.c_str());
         return 1;
     }
-    if (!ref_paths.empty() && !open_model(ref_paths, ref, error)) {
+    if (!ref_paths.empty() && !open_reference(ref_paths, cand, ref, error)) {
         std::fprintf(stderr, "ppl: reference: %s\n", error.c_str());
         return 1;
     }
@@ -193,7 +209,7 @@ int cmd_ppl(int argc, char ** argv) {
     }
 
     gc::ppl_model pc{ &cand.desc, cand.weights.get() };
-    gc::ppl_model pr{ &ref.desc, ref.weights.get() };
+    gc::ppl_model pr{ &ref.desc, ref.ref.weights.get() };
     gc::ppl_result result;
     if (!gc::ppl_evaluate(pc, ref_paths.empty() ? nullptr : &pr, tokens, opt, result, &error)) {
         std::fprintf(stderr, "ppl: %s\n", error.c_str());

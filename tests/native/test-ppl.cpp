@@ -354,3 +354,41 @@ TEST(ppl_cli, text_mode_prints_llama_perplexity_lines) {
     EXPECT_NE(out.find("Final estimate: PPL = "), std::string::npos);
     EXPECT_NE(out.find("Mean    KLD:"), std::string::npos);
 }
+
+namespace {
+nlohmann::json run_cli_json(const std::string & args) {
+    const std::string cmd = std::string(GC_CLI) + " ppl --json " + args;
+    FILE * p = popen(cmd.c_str(), "r");
+    EXPECT_TRUE(p);
+    if (!p) return {};
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    EXPECT_EQ(pclose(p), 0) << out;
+    return nlohmann::json::parse(out, nullptr, false);
+}
+} // namespace
+
+// GGUF F32 against the Hugging Face folder it was converted from: the same
+// computation (gemma4: names only; llama: Q/K rows permuted back), so KLD 0
+// and every hidden cosine 1.
+TEST(ppl_reference, gguf_against_its_hf_folder) {
+    for (const char * m : { "g4tiny/g4tiny-f32.gguf", "stories260K/stories260K-F32.gguf" }) {
+        const std::string dir = std::string(m).substr(0, std::string(m).find('/'));
+        const auto j = run_cli_json(k_fix + "/" + m + " --ref " + k_fix + "/" + dir + "/hf --tokens " + k_tokens +
+                                    " -c 256 --chunks 4");
+        ASSERT_TRUE(j.is_object()) << m;
+        EXPECT_NEAR(j["kld"]["max"].get<double>(), 0.0, 1e-6) << m;
+        EXPECT_NEAR(j["same_top_p"].get<double>(), 100.0, 1e-9) << m;
+        EXPECT_NEAR(j["ppl"].get<double>(), j["ref_ppl"].get<double>(), 1e-6) << m;
+        ASSERT_FALSE(j["hidden_cos"].empty());
+        for (const auto & c : j["hidden_cos"]) EXPECT_NEAR(c["min"].get<double>(), 1.0, 1e-6) << m;
+    }
+    // A quantized candidate against the HF folder: KLD > 0, cosines < 1.
+    const auto q = run_cli_json(k_fix + "/g4tiny/g4tiny-Q4_K_M.gguf --ref " + k_fix + "/g4tiny/hf --tokens " + k_tokens +
+                                " -c 256 --chunks 4");
+    ASSERT_TRUE(q.is_object());
+    EXPECT_GT(q["kld"]["mean"].get<double>(), 1e-4);
+    EXPECT_LT(q["hidden_cos"][0]["mean"].get<double>(), 0.9999);
+}
