@@ -12,6 +12,7 @@ namespace gc {
 
 bool arch_llama_from_gguf(const gguf_model & model, model_desc & desc, std::string * error);
 bool arch_gemma4_from_gguf(const gguf_model & model, model_desc & desc, std::string * error);
+bool arch_gemma3_from_gguf(const gguf_model & model, model_desc & desc, std::string * error);
 
 // "<arch>.<suffix>" read as a per-layer value: a scalar applies to every
 // layer, an array must have one entry per layer. nullopt when absent, not

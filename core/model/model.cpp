@@ -16,6 +16,7 @@ struct arch_entry {
 const arch_entry k_archs[] = {
     { "llama", arch_llama_from_gguf },
     { "gemma4", arch_gemma4_from_gguf },
+    { "gemma3", arch_gemma3_from_gguf },
 };
 
 } // namespace
