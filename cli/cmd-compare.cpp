@@ -1,4 +1,5 @@
-// ggufcheck compare CAND... --ref REF... [--quick] [--json]
+// ggufcheck compare CAND... [--ref REF...] [--quick] [--json]
+// Without --ref: the reference-free check of the weights alone.
 // Exit: 0 healthy (or suspicious / reference mismatch), 3 damaged, 1 unusable input.
 #include <cstdio>
 #include <cstring>
@@ -8,13 +9,15 @@
 #include "check/compare.h"
 #include "check/inspect.h"
 #include "check/reference.h"
+#include "check/selfcheck.h"
 #include "commands.h"
 #include "open-files.h"
 
 namespace {
 
-const char * k_usage = "usage: ggufcheck compare CAND.gguf... --ref REF... [--quick] [--json]\n"
-                       "  REF: a reference GGUF (F32/F16/BF16/Q8_0) or the Hugging Face files (a folder, or config.json + *.safetensors)\n";
+const char * k_usage = "usage: ggufcheck compare CAND.gguf... [--ref REF...] [--quick] [--json]\n"
+                       "  REF: a reference GGUF (F32/F16/BF16/Q8_0) or the Hugging Face files (a folder, or config.json + *.safetensors)\n"
+                       "  without --ref: statistics of the weights alone (weaker)\n";
 
 void print_text(const gc::compare_report & r, const gc::reference_model & ref) {
     std::printf("reference: %s\n\n", ref.description.c_str());
@@ -52,13 +55,13 @@ int cmd_compare(int argc, char ** argv) {
             return 1;
         } else (in_ref ? ref_paths : cand_paths).push_back(a);
     }
-    if (cand_paths.empty() || ref_paths.empty()) {
+    if (cand_paths.empty() || (in_ref && ref_paths.empty())) {
         std::fputs(k_usage, stderr);
         return 1;
     }
     std::string error;
     gc::file_set cand_files, ref_files;
-    if (!open_paths(cand_paths, cand_files, &error) || !open_paths(ref_paths, ref_files, &error)) {
+    if (!open_paths(cand_paths, cand_files, &error) || (!ref_paths.empty() && !open_paths(ref_paths, ref_files, &error))) {
         std::fprintf(stderr, "compare: %s\n", error.c_str());
         return 1;
     }
@@ -68,15 +71,31 @@ int cmd_compare(int argc, char ** argv) {
         for (const auto & f : cand.findings) std::fprintf(stderr, "  %s\n", f.message.c_str());
         return 1;
     }
+    std::vector<std::string> names;
+    for (const auto & t : cand.tensors) names.push_back(t.info->name);
+    auto cand_weights = gc::weight_source_gguf(cand, cand_files);
+    if (ref_paths.empty()) {
+        gc::self_check_report report = gc::self_check(*cand_weights, names, opt);
+        report.findings.insert(report.findings.begin(), cand.findings.begin(), cand.findings.end());
+        if (gc::findings_have_errors(cand.findings)) report.verdict = "damaged";
+        if (as_json) {
+            std::printf("%s\n", gc::json_dump(gc::self_check_to_json(report), 1).c_str());
+        } else {
+            for (const auto & t : report.tensors) {
+                std::printf("%-34s %-8s rms %-10.4g max %-10.4g kurt %-8.3g %s%s%s\n", t.name.c_str(), t.type.c_str(), t.rms, t.max_abs,
+                            t.kurtosis, gc::weight_status_name(t.status), t.note.empty() ? "" : ": ", t.note.c_str());
+            }
+            for (const auto & f : report.findings) std::printf("[%s] %s: %s\n", gc::severity_name(f.level), f.code.c_str(), f.message.c_str());
+            std::printf("verdict: %s. %s\n", report.verdict.c_str(), report.summary.c_str());
+        }
+        return report.verdict == "damaged" ? 3 : 0;
+    }
     gc::reference_model ref;
     if (!gc::reference_open(ref_files, cand.architecture(), ref, &error)) {
         std::fprintf(stderr, "compare: %s\n", error.c_str());
         for (const auto & f : ref.findings) std::fprintf(stderr, "  %s\n", f.message.c_str());
         return 1;
     }
-    auto cand_weights = gc::weight_source_gguf(cand, cand_files);
-    std::vector<std::string> names;
-    for (const auto & t : cand.tensors) names.push_back(t.info->name);
     gc::compare_report report = gc::compare_weights(*cand_weights, *ref.weights, names, opt);
     gc::compare_add_input_findings(report, cand.findings, ref.findings);
     if (as_json) {

@@ -18,6 +18,7 @@
 #include "check/diagnosis.h"
 #include "check/reference.h"
 #include "format/gguf.h"
+#include "fixture-util.h"
 #include "gguf-builder.h"
 
 namespace fs = std::filesystem;
@@ -26,11 +27,9 @@ using nlohmann::json;
 namespace {
 
 const fs::path FX = GC_FIXTURES;
-
-std::vector<uint8_t> read_all(const fs::path & p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using gc_test::f32_at;
+using gc_test::read_all;
+using gc_test::tensor_range;
 
 struct checked {
     gc::compare_report report;
@@ -80,20 +79,6 @@ checked run_compare(std::vector<uint8_t> cand_bytes, const std::vector<fs::path>
 
 std::vector<fs::path> g4_hf() { return { FX / "g4tiny" / "hf" / "config.json", FX / "g4tiny" / "hf" / "model.safetensors" }; }
 std::vector<fs::path> st_hf() { return { FX / "stories260K" / "hf" / "config.json", FX / "stories260K" / "hf" / "model.safetensors" }; }
-
-// Where a tensor's data lies in a GGUF held in memory.
-std::pair<uint64_t, uint64_t> tensor_range(const std::vector<uint8_t> & bytes, const std::string & name) {
-    gc::file_set set;
-    set.push_back(gc::byte_source_from_memory(bytes, "x.gguf"));
-    const gc::gguf_model m = gc::gguf_load(set);
-    const gc::gguf_tensor * t = m.find_tensor(name);
-    EXPECT_NE(t, nullptr) << name;
-    return t ? std::make_pair(t->data_offset, *t->nbytes) : std::make_pair<uint64_t, uint64_t>(0, 0);
-}
-
-float * f32_at(std::vector<uint8_t> & bytes, const std::string & name) {
-    return reinterpret_cast<float *>(bytes.data() + tensor_range(bytes, name).first);
-}
 
 } // namespace
 
