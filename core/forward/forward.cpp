@@ -38,6 +38,13 @@ bool check_optional(weight_source & w, const std::string & name, int64_t n_cols,
     return name.empty() || check_tensor(w, name, n_cols, n_rows, error);
 }
 
+// A layer whose V is its raw K projection needs equal K and V head sizes.
+bool check_k_eq_v(const layer_desc & L, std::string * error) {
+    if (L.head_dim_v == L.head_dim) return true;
+    if (error) *error = "a layer without attn_v (V = K) has different K and V head sizes";
+    return false;
+}
+
 } // namespace
 
 bool forward_check_model(const model_desc & d, weight_source & w, std::string * error) {
@@ -63,8 +70,7 @@ bool forward_check_model(const model_desc & d, weight_source & w, std::string * 
             check_tensor(w, L.attn_norm, d.n_embd, 1, error) &&
             check_tensor(w, L.wq, d.n_embd, qw, error) &&
             check_tensor(w, L.wk, d.n_embd, kw, error) &&
-            (L.v_from_k ? (L.head_dim_v == L.head_dim || (error && (*error = "K=V layer with different head dims", false)))
-                        : check_tensor(w, L.wv, d.n_embd, vw, error)) &&
+            (L.v_from_k ? check_k_eq_v(L, error) : check_tensor(w, L.wv, d.n_embd, vw, error)) &&
             check_tensor(w, L.wo, aw, d.n_embd, error) &&
             check_optional(w, L.q_norm, L.head_dim, 1, error) &&
             check_optional(w, L.k_norm, L.head_dim, 1, error) &&
