@@ -69,19 +69,29 @@ inline vi v_shl32(vi a, int n) { return wasm_i32x4_shl(a, n); }
 inline vi v_add32(vi a, vi b) { return wasm_i32x4_add(a, b); }
 inline vi v_select(vi a, vi b, vi mask) { return wasm_v128_bitselect(a, b, mask); }   // mask ? a : b
 
+// Small signed integers (|x| < 2^22) -> float, exact, without
+// f32x4.convert_i32x4: LLVM 14 folds extend + convert into a per-lane
+// extract / f32.convert / replace_lane sequence (several times slower than
+// scalar code). Instead: the float with bits 0x4b400000 + x is 1.5 * 2^23 + x
+// exactly, and subtracting 1.5 * 2^23 leaves x exactly (same bits as
+// (float) x, including +0 for 0).
+inline vf v_small_i32_to_f32(vi x) {
+    return wasm_f32x4_sub(wasm_i32x4_add(x, wasm_i32x4_splat(0x4b400000)), wasm_f32x4_splat(12582912.0f));
+}
+
 // 16 signed bytes -> 4 x (4 floats), exact.
 inline void v_cvt_i8(vi q, vf out[4]) {
     const vi lo = wasm_i16x8_extend_low_i8x16(q);
     const vi hi = wasm_i16x8_extend_high_i8x16(q);
-    out[0] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(lo));
-    out[1] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(lo));
-    out[2] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(hi));
-    out[3] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(hi));
+    out[0] = v_small_i32_to_f32(wasm_i32x4_extend_low_i16x8(lo));
+    out[1] = v_small_i32_to_f32(wasm_i32x4_extend_high_i16x8(lo));
+    out[2] = v_small_i32_to_f32(wasm_i32x4_extend_low_i16x8(hi));
+    out[3] = v_small_i32_to_f32(wasm_i32x4_extend_high_i16x8(hi));
 }
 // 8 signed 16-bit lanes -> 2 x (4 floats), exact.
 inline void v_cvt_i16(vi q, vf out[2]) {
-    out[0] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(q));
-    out[1] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(q));
+    out[0] = v_small_i32_to_f32(wasm_i32x4_extend_low_i16x8(q));
+    out[1] = v_small_i32_to_f32(wasm_i32x4_extend_high_i16x8(q));
 }
 inline vf v_cvt_i32(vi a) { return wasm_f32x4_convert_i32x4(a); }
 // Low 4 / high 4 unsigned 16-bit lanes -> 32-bit lanes (zero-extended).
