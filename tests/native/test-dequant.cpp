@@ -247,3 +247,66 @@ TEST(DequantKnown, SmallHandMadeBlocks) {
         EXPECT_EQ(bits_of(out[7]), 0u);
     }
 }
+
+// ggml's own dequantize_row_* on seeded random blocks, for every block type
+// (tests/fixtures/dequant-ggml: covers the types the golden GGUF lacks).
+namespace {
+
+uint64_t splitmix_next(uint64_t & state) {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+uint64_t fnv1a64(const void * p, size_t n, uint64_t h = 0xcbf29ce484222325ull) {
+    const uint8_t * b = static_cast<const uint8_t *>(p);
+    for (size_t i = 0; i < n; ++i) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+std::string hex64(uint64_t v) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long) v);
+    return buf;
+}
+
+} // namespace
+
+TEST(DequantGolden, RandomBlocksMatchGgmlHashes) {
+    const json cases = json::parse(read_file(std::string(GC_FIXTURES) + "/dequant-ggml/ggml-random.json"));
+    int checked = 0;
+    for (const json & c : cases) {
+        const gc::ggml_type_info * t = gc::ggml_type_get(c["id"]);
+        ASSERT_NE(t, nullptr);
+        ASSERT_EQ(std::string(t->name), c["type"].get<std::string>());
+        const int64_t nb = c["blocks"];
+        uint64_t state = c["seed"];
+        std::vector<uint8_t> raw((size_t) (nb * t->type_size));
+        for (auto & b : raw) b = (uint8_t) splitmix_next(state);
+        ASSERT_EQ(hex64(fnv1a64(raw.data(), raw.size())), c["raw_fnv1a64"].get<std::string>()) << t->name;
+        const int64_t n = nb * t->block_size;
+        for (int fast = 0; fast < 2; ++fast) {
+            std::vector<float> out(n);
+            (fast ? t->dequant : t->dequant_ref)(raw.data(), out.data(), n);
+            uint64_t h = 0xcbf29ce484222325ull;
+            int n_nan = 0;
+            for (float v : out) {
+                uint32_t u = bits_of(v);
+                if (std::isnan(v)) {
+                    u = 0x7fc00000u;
+                    ++n_nan;
+                }
+                h = fnv1a64(&u, 4, h);
+            }
+            EXPECT_EQ(hex64(h), c["out_fnv1a64"].get<std::string>()) << t->name << (fast ? " fast" : " ref");
+            EXPECT_EQ(n_nan, c["nan"].get<int>()) << t->name;
+        }
+        ++checked;
+    }
+    EXPECT_EQ(checked, 26);
+    std::printf("  %d block types match ggml's dequantize_row_* on random blocks (ref and %s)\n", checked, gc::dequant_fast_isa());
+}
