@@ -1,8 +1,13 @@
 // ggufcheck ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N]
-//                [--ref REF...] [--batch-chunks N] [--score-from-half-minus-one] [--json]
+//                [--ref REF... [--what-if CLASS]] [--batch-chunks N]
+//                [--score-from-half-minus-one] [-t N | --threads N] [--json]
 //
 // MODEL... and REF... are the files of one model each (a single GGUF or the
-// parts of a split set). Text mode prints llama-perplexity-style lines.
+// parts of a split set, or a Hugging Face folder / its files for REF). Text
+// mode prints llama-perplexity-style lines. --what-if CLASS re-runs the
+// candidate with the tensors of CLASS (forward/what-if.h) taken from the
+// reference. Without a reference the PPL is judged against known values
+// (check/ppl-verdict.h).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,11 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "check/ppl-verdict.h"
 #include "check/reference.h"
 #include "commands.h"
 #include "open-files.h"
 #include "forward/ppl-report.h"
 #include "forward/ppl.h"
+#include "forward/what-if.h"
 #include "model/model.h"
 #include "tokenizer/tokenizer.h"
 
@@ -22,7 +29,9 @@ namespace {
 
 const char * k_usage =
     "usage: ggufcheck ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N] [--ref REF...]\n"
-    "                     [--batch-chunks N] [--score-from-half-minus-one] [--json]\n";
+    "                     [--what-if CLASS] [--batch-chunks N] [--score-from-half-minus-one] [-t N] [--json]\n"
+    "  -t, --threads N: worker threads (default: the hardware concurrency); the numbers do not depend on it\n"
+    "  CLASS: a tensor class (layer_output_scale, attn_q, ...), norms, blk.N, all; comma-separated\n";
 
 bool parse_int(const char * s, long long lo, long long hi, long long & out) {
     char * end = nullptr;
@@ -76,7 +85,9 @@ bool open_reference(const std::vector<std::string> & paths, const opened_model &
         }
     }
     if (r.ref.kind == "gguf") return gc::model_desc_from_gguf(r.ref.gguf, r.desc, &error);
-    r.desc = cand.desc;
+    // The candidate's recipe with the config's hyper-parameters; each
+    // disagreement with the candidate's metadata is a finding.
+    gc::model_desc_for_hf(cand.desc, r.ref.hf, r.desc, r.ref.findings);
     return true;
 }
 
@@ -84,7 +95,7 @@ bool open_reference(const std::vector<std::string> & paths, const opened_model &
 
 int cmd_ppl(int argc, char ** argv) {
     std::vector<std::string> model_paths, ref_paths;
-    std::string text_path, tokens_path;
+    std::string text_path, tokens_path, what_if;
     gc::ppl_options opt;
     bool as_json = false;
     bool in_ref = false;
@@ -135,8 +146,21 @@ int cmd_ppl(int argc, char ** argv) {
             }
             opt.batch_chunks = (int32_t) v;
             in_ref = false;
+        } else if (a == "-t" || a == "--threads") {
+            const char * s = value("-t");
+            if (!s || !parse_int(s, 1, 256, v)) {
+                std::fprintf(stderr, "ppl: -t needs an integer in [1, 256]\n");
+                return 1;
+            }
+            opt.n_threads = (int32_t) v;
+            in_ref = false;
         } else if (a == "--score-from-half-minus-one") {
             opt.score_from_half_minus_one = true;
+            in_ref = false;
+        } else if (a == "--what-if") {
+            const char * s = value("--what-if");
+            if (!s) return 1;
+            what_if = s;
             in_ref = false;
         } else if (a == "--ref") {
             in_ref = true;
@@ -153,6 +177,10 @@ int cmd_ppl(int argc, char ** argv) {
         std::fprintf(stderr, "%s", k_usage);
         return 1;
     }
+    if (!what_if.empty() && ref_paths.empty()) {
+        std::fprintf(stderr, "ppl: --what-if needs a reference (--ref)\n");
+        return 1;
+    }
 
     opened_model cand;
     opened_reference ref;
@@ -167,6 +195,7 @@ int cmd_ppl(int argc, char ** argv) {
     }
 
     std::vector<int32_t> tokens;
+    gc::ppl_text_id text_id;
     if (!tokens_path.empty()) {
         auto src = gc::byte_source_open_file(tokens_path, &error);
         if (!src || !gc::ppl_read_token_file(*src, tokens, &error)) {
@@ -206,19 +235,71 @@ int cmd_ppl(int argc, char ** argv) {
         // As llama-perplexity: the whole text at once, special tokens added
         // (BOS first when the vocab adds it), special-token text not parsed.
         tokens = tl.tok->tokenize(text, true, false);
+        text_id = gc::ppl_text_identify(text);
+    } else {
+        text_id = gc::ppl_tokens_identify(tokens);
     }
 
     gc::ppl_model pc{ &cand.desc, cand.weights.get() };
     gc::ppl_model pr{ &ref.desc, ref.ref.weights.get() };
+    const bool has_ref = !ref_paths.empty();
+    for (const auto & f : ref.ref.findings) {
+        if (f.code == "hparam_mismatch" || f.code == "no_config") {
+            std::fprintf(stderr, "ppl: %s: %s\n", gc::severity_name(f.level), f.message.c_str());
+        }
+    }
     gc::ppl_result result;
-    if (!gc::ppl_evaluate(pc, ref_paths.empty() ? nullptr : &pr, tokens, opt, result, &error)) {
+    if (!gc::ppl_evaluate(pc, has_ref ? &pr : nullptr, tokens, opt, result, &error)) {
         std::fprintf(stderr, "ppl: %s\n", error.c_str());
         return 1;
     }
+
+    // What-if: the same candidate with CLASS from the reference, run alone.
+    std::unique_ptr<gc::what_if_result> wi;
+    if (!what_if.empty()) {
+        std::vector<std::string> names;
+        if (!gc::what_if_select(cand.desc, what_if, names, &error)) {
+            std::fprintf(stderr, "ppl: %s\n", error.c_str());
+            return 1;
+        }
+        gc::weight_source_redirect swapped(*cand.weights, *ref.ref.weights, names);
+        gc::ppl_model pw{ &cand.desc, &swapped };
+        gc::ppl_result rw;
+        if (!gc::ppl_evaluate(pw, nullptr, tokens, opt, rw, &error)) {
+            std::fprintf(stderr, "ppl: what-if: %s\n", error.c_str());
+            return 1;
+        }
+        wi = std::make_unique<gc::what_if_result>();
+        wi->spec = what_if;
+        wi->tensors = swapped.redirected();
+        wi->skipped = swapped.skipped();
+        wi->ppl = rw.ppl;
+        wi->ppl_err = rw.ppl_err;
+        wi->ppl_without = result.ppl;
+        wi->ref_ppl = result.ref_ppl;
+    }
+
+    // Verdict from known values (the reference, when given, says more).
+    gc::ppl_subject subj;
+    subj.arch = cand.desc.arch;
+    subj.n_layer = (int32_t) cand.desc.layers.size();
+    subj.n_embd = cand.desc.n_embd;
+    subj.n_vocab = cand.desc.n_vocab;
+    subj.n_params = gc::gguf_param_count(cand.gguf);
+    subj.text = text_id;
+    subj.n_ctx = result.n_ctx;
+    subj.n_chunks = result.n_chunks;
+    subj.score_from_half_minus_one = opt.score_from_half_minus_one;
+    subj.ppl = result.ppl;
+    const gc::ppl_verdict verdict = gc::ppl_judge(subj);
+
     if (as_json) {
-        std::printf("%s\n", gc::ppl_result_json(result).c_str());
+        std::printf("%s\n", gc::ppl_report_json(result, wi.get(), &verdict, ref.ref.findings,
+                                                has_ref ? ref.ref.description : std::string()).c_str());
     } else {
         std::fputs(gc::ppl_result_text(result).c_str(), stdout);
+        if (wi) std::fputs(gc::what_if_text(*wi).c_str(), stdout);
+        std::fputs(gc::ppl_verdict_text(verdict).c_str(), stdout);
     }
     return 0;
 }

@@ -89,4 +89,31 @@ std::string ppl_result_text(const ppl_result & r) {
     return s;
 }
 
+std::string what_if_json(const what_if_result & w, int indent) {
+    nlohmann::json j;
+    j["class"] = w.spec;
+    j["tensors"] = w.tensors;
+    j["n_tensors"] = w.tensors.size();
+    j["skipped"] = w.skipped;
+    j["ppl"] = num(w.ppl);
+    j["ppl_err"] = num(w.ppl_err);
+    j["ppl_without"] = num(w.ppl_without);
+    j["change_pct"] = num(100.0 * (w.ppl / w.ppl_without - 1.0));
+    if (w.ref_ppl > 0) {
+        j["ref_ppl"] = num(w.ref_ppl);
+        j["recovered_pct"] = num(100.0 * (w.ppl_without - w.ppl) / (w.ppl_without - w.ref_ppl));
+    }
+    return j.dump(indent);
+}
+
+std::string what_if_text(const what_if_result & w) {
+    std::string s = "What-if: " + w.spec + " (" + std::to_string(w.tensors.size()) + " tensors) taken from the reference: PPL " +
+                    fmt("%.4f", w.ppl_without) + " -> " + fmt("%.4f", w.ppl) + " +/- " + fmt("%.5f", w.ppl_err) + " (" +
+                    fmt("%+.2f", 100.0 * (w.ppl / w.ppl_without - 1.0)) + " %)";
+    if (w.ref_ppl > 0) s += ", reference " + fmt("%.4f", w.ref_ppl);
+    s += "\n";
+    if (!w.skipped.empty()) s += "  (" + std::to_string(w.skipped.size()) + " selected tensors are absent or shaped differently in the reference and were kept)\n";
+    return s;
+}
+
 } // namespace gc

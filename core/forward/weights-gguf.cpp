@@ -1,4 +1,5 @@
 #include "forward/weights.h"
+#include "quant/dequant-rows.h"
 
 namespace gc {
 
@@ -44,6 +45,9 @@ public:
         return it == by_name_.end() ? nullptr : &it->second;
     }
 
+    // The bytes of rows [r0, r0 + nr) are one contiguous range; reading and
+    // decoding them is quant/dequant-rows.h's job (bounded chunks, the type
+    // table's kernel).
     bool read_rows(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error) override {
         if (!t.type || t.type->retired || !t.type->dequant || t.row_bytes == 0) {
             if (error) {
@@ -56,14 +60,18 @@ public:
             if (error) *error = "row range outside tensor " + t.name;
             return false;
         }
-        const uint64_t nbytes = t.row_bytes * (uint64_t) nr;
-        if (raw_.size() < nbytes) raw_.resize(nbytes);
-        if (!files_[t.source]->read(t.offset + t.row_bytes * (uint64_t) r0, raw_.data(), nbytes)) {
-            if (error) *error = "cannot read rows of tensor " + t.name + " from " + files_[t.source]->name();
+        tensor_layout layout;
+        layout.type = t.type->id;
+        layout.ne0 = (uint64_t) t.n_cols;
+        layout.n_rows = (uint64_t) t.n_rows;
+        layout.data_offset = t.offset;
+        layout.row_bytes = t.row_bytes;
+        std::string e;
+        if (!dequant_rows(*files_[t.source], layout, (uint64_t) r0, (uint64_t) (r0 + nr), dst, &e)) {
+            if (error) *error = "cannot read rows of tensor " + t.name + ": " + e;
             return false;
         }
-        bytes_read_ += nbytes;
-        t.type->dequant(raw_.data(), dst, nr * t.n_cols);
+        bytes_read_ += t.row_bytes * (uint64_t) nr;
         return true;
     }
 
@@ -72,7 +80,6 @@ public:
 private:
     file_set & files_;
     std::unordered_map<std::string, weight_tensor> by_name_;
-    std::vector<uint8_t> raw_;
     uint64_t bytes_read_ = 0;
 };
 

@@ -119,3 +119,72 @@ bool arch_gemma3_from_gguf(const gguf_model & model, model_desc & desc, std::str
 }
 
 } // namespace gc
+
+namespace gc {
+
+// config.json (Gemma3TextConfig): num_key_value_heads, head_dim,
+// query_pre_attn_scalar (the attention scale the GGUF does not store),
+// sliding_window, rope_theta (global layers), rope_local_base_freq (sliding
+// layers, class default 10000), rope_scaling {rope_type: linear, factor}
+// (global layers), layer_types (else sliding_window_pattern, default 6).
+void arch_gemma3_sync_hf(hf_config_sync & c, model_desc & d) {
+    if (d.layers.empty()) return;
+    const int32_t n_layer = (int32_t) d.layers.size();
+    // Which layers slide, per the config.
+    std::vector<int> slides(n_layer, -1);
+    const nlohmann::json * lt = c.value("layer_types");
+    if (lt && lt->is_array() && (int32_t) lt->size() == n_layer) {
+        for (int32_t il = 0; il < n_layer; ++il) {
+            if ((*lt)[il].is_string()) slides[il] = (*lt)[il].get<std::string>() == "sliding_attention";
+        }
+    } else if (auto p = c.number("sliding_window_pattern"); p && *p >= 1 && *p <= 4096) {
+        for (int32_t il = 0; il < n_layer; ++il) slides[il] = (il + 1) % (int32_t) *p != 0;
+    }
+    int32_t window = 0, g = -1, s = -1;
+    for (int32_t il = 0; il < n_layer; ++il) {
+        if (d.layers[il].sliding_window > 0) window = d.layers[il].sliding_window, s = il;
+        else g = g < 0 ? il : g;
+    }
+    const double cfg_window = c.sync("attention.sliding_window", window, "sliding_window", false);
+    const layer_desc & L0 = d.layers[0];
+    const double kv = c.sync("attention.head_count_kv", L0.n_head_kv, "num_key_value_heads", true);
+    const double hd = c.sync("attention.key_length", L0.head_dim, "head_dim", true);
+    float scale = L0.attn_scale;
+    if (auto q = c.number("query_pre_attn_scalar"); q && *q > 0) {
+        scale = (float) (1.0 / std::sqrt(c.sync_value("query_pre_attn_scalar (derived: 1/attn_scale^2)",
+                                                      1.0 / ((double) L0.attn_scale * L0.attn_scale), q,
+                                                      "query_pre_attn_scalar", false)));
+    }
+    const double base_g = g >= 0 ? c.sync("rope.freq_base", d.layers[g].rope.freq_base, "rope_theta", false)
+                                 : c.number("rope_theta").value_or(1e6);
+    const double base_s = s >= 0 ? c.sync("rope.freq_base (sliding layers, fixed 10000 in llama.cpp)", d.layers[s].rope.freq_base,
+                                          "rope_local_base_freq", false)
+                                 : c.number("rope_local_base_freq").value_or(1e4);
+    std::optional<double> factor;
+    const nlohmann::json * rs = c.value("rope_scaling");
+    if (rs && rs->is_object() && rs->value("rope_type", rs->value("type", std::string())) == "linear") {
+        factor = c.number("rope_scaling.factor");
+    }
+    const double scale_g = g >= 0 ? 1.0 / c.sync_value("rope.scaling.factor", 1.0 / d.layers[g].rope.freq_scale,
+                                                       factor.value_or(1.0), "rope_scaling.factor", false)
+                                  : 1.0 / factor.value_or(1.0);
+    for (int32_t il = 0; il < n_layer; ++il) {
+        layer_desc & L = d.layers[il];
+        const bool was = L.sliding_window > 0;
+        const bool swa = slides[il] < 0 ? was : slides[il] == 1;
+        if (swa != was) {
+            c.findings.push_back({ severity::warning, "hparam_mismatch", "layer " + std::to_string(il) + " is " +
+                (was ? "sliding" : "global") + " in the candidate (llama.cpp's gemma3 pattern: every 6th layer global) but " +
+                (swa ? "sliding" : "global") + " in the reference's config.json; the reference runs with the config's pattern.",
+                "", "", {} });
+        }
+        L.n_head_kv = (int32_t) kv;
+        if ((int32_t) hd != L.head_dim) L.head_dim = L.head_dim_v = (int32_t) hd;
+        L.attn_scale = scale;
+        L.sliding_window = swa ? (int32_t) cfg_window : 0;
+        L.rope.freq_base = (float) (swa ? base_s : base_g);
+        L.rope.freq_scale = swa ? 1.0f : (float) scale_g;
+    }
+}
+
+} // namespace gc

@@ -156,3 +156,55 @@ bool arch_gemma4_from_gguf(const gguf_model & model, model_desc & desc, std::str
 }
 
 } // namespace gc
+
+namespace gc {
+
+// config.json (Gemma4TextConfig): layer_types (sliding/full per layer),
+// num_key_value_heads / head_dim (sliding layers), num_global_key_value_heads
+// / global_head_dim (full layers), sliding_window,
+// rope_parameters.{sliding_attention,full_attention}.rope_theta,
+// final_logit_softcapping. A different layer pattern changes the tensors a
+// layer has (K=V, head sizes): it is reported, not applied.
+void arch_gemma4_sync_hf(hf_config_sync & c, model_desc & d) {
+    const int32_t n_layer = (int32_t) d.layers.size();
+    const nlohmann::json * lt = c.value("layer_types");
+    int32_t s = -1, g = -1;
+    for (int32_t il = 0; il < n_layer; ++il) {
+        const bool swa = d.layers[il].sliding_window > 0;
+        if (swa && s < 0) s = il;
+        if (!swa && g < 0) g = il;
+        if (lt && lt->is_array() && (int32_t) lt->size() == n_layer && (*lt)[il].is_string()) {
+            const bool cfg_swa = (*lt)[il].get<std::string>() == "sliding_attention";
+            if (cfg_swa != swa) {
+                c.findings.push_back({ severity::error, "hparam_mismatch", "layer " + std::to_string(il) + " is " +
+                    (swa ? "sliding" : "full") + " per the candidate's gemma4.attention.sliding_window_pattern but " +
+                    (cfg_swa ? "sliding" : "full") + " in the reference's config.json layer_types.", "", "", {} });
+            }
+        }
+    }
+    d.final_softcap = (float) c.sync("final_logit_softcapping", d.final_softcap, "final_logit_softcapping", false);
+    double kv_s = 0, hd_s = 0, win = 0, base_s = 0, kv_g = 0, hd_g = 0, base_g = 0;
+    if (s >= 0) {
+        const layer_desc & L = d.layers[s];
+        kv_s = c.sync("attention.head_count_kv", L.n_head_kv, "num_key_value_heads", true, "sliding layers");
+        hd_s = c.sync("attention.key_length_swa", L.head_dim, "head_dim", true);
+        win = c.sync("attention.sliding_window", L.sliding_window, "sliding_window", false);
+        base_s = c.sync("rope.freq_base_swa", L.rope.freq_base, "rope_parameters.sliding_attention.rope_theta", false);
+    }
+    if (g >= 0) {
+        const layer_desc & L = d.layers[g];
+        kv_g = c.sync("attention.head_count_kv", L.n_head_kv, "num_global_key_value_heads", true, "full layers");
+        hd_g = c.sync("attention.key_length", L.head_dim, "global_head_dim", true);
+        base_g = c.sync("rope.freq_base", L.rope.freq_base, "rope_parameters.full_attention.rope_theta", false);
+    }
+    for (layer_desc & L : d.layers) {
+        const bool swa = L.sliding_window > 0;
+        L.n_head_kv = (int32_t) (swa ? kv_s : kv_g);
+        const int32_t hd = (int32_t) (swa ? hd_s : hd_g);
+        if (hd != L.head_dim) L.head_dim = L.head_dim_v = hd;
+        if (swa) L.sliding_window = (int32_t) win;
+        L.rope.freq_base = (float) (swa ? base_s : base_g);
+    }
+}
+
+} // namespace gc

@@ -110,3 +110,31 @@ bool arch_llama_from_gguf(const gguf_model & model, model_desc & desc, std::stri
 }
 
 } // namespace gc
+
+namespace gc {
+
+// config.json (LlamaConfig): num_key_value_heads, head_dim, rope_theta,
+// rope_scaling {rope_type|type: "linear", factor}.
+void arch_llama_sync_hf(hf_config_sync & c, model_desc & d) {
+    if (d.layers.empty()) return;
+    const layer_desc & L0 = d.layers[0];
+    const double kv = c.sync("attention.head_count_kv", L0.n_head_kv, "num_key_value_heads", true);
+    const double hd = c.sync("attention.key_length", L0.head_dim, "head_dim", true);
+    const double base = c.sync("rope.freq_base", L0.rope.freq_base, "rope_theta", false);
+    std::optional<double> factor;
+    const nlohmann::json * rs = c.value("rope_scaling");
+    if (rs && rs->is_object()) {
+        const std::string type = rs->value("rope_type", rs->value("type", std::string()));
+        if (type == "linear") factor = c.number("rope_scaling.factor");
+    }
+    const double scale = 1.0 / c.sync_value("rope.scaling.factor", 1.0 / L0.rope.freq_scale, factor.value_or(1.0),
+                                            "rope_scaling.factor", false);
+    for (layer_desc & L : d.layers) {
+        L.n_head_kv = (int32_t) kv;
+        if ((int32_t) hd != L.head_dim) L.head_dim = L.head_dim_v = (int32_t) hd;
+        L.rope.freq_base = (float) base;
+        L.rope.freq_scale = (float) scale;
+    }
+}
+
+} // namespace gc

@@ -28,4 +28,27 @@ bool hparam_in_range(const char * what, double v, double lo, double hi, std::str
 
 std::string layer_tensor(int32_t il, const char * suffix);   // "blk.<il>.<suffix>.weight"
 
+// Cross-checking a recipe against a Hugging Face config (model_desc_for_hf):
+// `sync` compares the GGUF-side value with the config's number at `key`
+// (when the config has one), records a finding on mismatch and returns the
+// value the reference runs with.
+struct hf_config_sync {
+    const hf_model & hf;
+    finding_list & findings;
+    std::string arch;
+
+    const nlohmann::json * value(const std::string & key) const;           // dotted path, text_config first
+    std::optional<double> number(const std::string & key) const;
+    double sync(const std::string & gguf_key, double gguf_value, const std::string & cfg_key, bool structural,
+                const std::string & where = "");
+    double sync_value(const std::string & gguf_key, double gguf_value, std::optional<double> cfg, const std::string & cfg_key,
+                      bool structural, const std::string & where = "");
+};
+
+// Per-architecture parts of model_desc_for_hf (keys whose names or layout
+// differ by family: rope bases, window pattern, global-layer heads).
+void arch_llama_sync_hf(hf_config_sync & c, model_desc & d);
+void arch_gemma3_sync_hf(hf_config_sync & c, model_desc & d);
+void arch_gemma4_sync_hf(hf_config_sync & c, model_desc & d);
+
 } // namespace gc

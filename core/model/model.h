@@ -25,7 +25,9 @@
 
 #include "compute/ops.h"
 #include "compute/rope.h"
+#include "check/finding.h"
 #include "format/gguf.h"
+#include "format/safetensors.h"
 
 namespace gc {
 
@@ -76,6 +78,20 @@ struct model_desc {
 // supported or a required key is missing or out of range. Shapes of tensors
 // are checked later, by the forward, against the recipe.
 bool model_desc_from_gguf(const gguf_model & model, model_desc & desc, std::string * error);
+
+// The recipe for a Hugging Face reference: the candidate's recipe (tensor
+// names and block structure) with every hyper-parameter the reference's
+// config.json states taken from the config: layer count, hidden size, heads,
+// KV heads, head sizes, FFN width, vocabulary, RMS eps, RoPE bases and
+// linear scaling, sliding window and pattern, final softcap (per
+// architecture, in model/model-hf.cpp). Each value that differs from the
+// candidate's GGUF metadata is a finding (code "hparam_mismatch", naming the
+// GGUF key, both values and which one the reference runs with): a GGUF
+// with wrong metadata would otherwise run its reference with the same wrong
+// numbers and look perfect. Structural differences (layers, widths, heads)
+// are errors; the forward's shape check then refuses the pair if tensors do
+// not fit.
+void model_desc_for_hf(const model_desc & cand, const hf_model & hf, model_desc & out, finding_list & findings);
 
 // The architectures model_desc_from_gguf accepts.
 const std::vector<std::string> & model_supported_archs();
