@@ -5,6 +5,7 @@
 
 int cmd_inspect(int argc, char ** argv);
 int cmd_compare(int argc, char ** argv);
+int cmd_report(int argc, char ** argv);
 int cmd_ppl(int argc, char ** argv);
 int cmd_tokenize(int argc, char ** argv);
 int cmd_dequant(int argc, char ** argv);

@@ -15,6 +15,7 @@ struct command {
 const command k_commands[] = {
     { "inspect", cmd_inspect, "inspect FILE... [--json]          structure, metadata, tensors, integrity findings" },
     { "compare", cmd_compare, "compare CAND... [--ref REF...] [--quick] [--json]   weights vs the original checkpoint or a reference GGUF (or alone)" },
+    { "report", cmd_report, "report CAND... [--ref REF...] [--quick] [--sha256] [--ppl-json FILE] [--json]   Markdown report for an issue tracker" },
     { "ppl", cmd_ppl, "ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N] [--ref REF...] [--json]   perplexity, KLD vs a reference" },
     { "tokenize", cmd_tokenize, "tokenize MODEL (--text STR | --file F | --ids F) [--add-special] [--json]   the model's own token ids (as llama.cpp)" },
     { "dequant", cmd_dequant, "dequant FILE... TENSOR [--rows A:B] [--ref] --out OUT.f32 | dequant FILE... --stats [--json]   decoded values / per-tensor value statistics" },
