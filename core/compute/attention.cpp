@@ -67,6 +67,12 @@ void attention_chunk_ref(const attention_params & p, int32_t n_tok,
 void attention_chunk(const attention_params & p, int32_t n_tok,
                      const float * q, const float * k, const float * v, float * out,
                      std::vector<float> & scratch) {
+    attention_chunk_heads(p, n_tok, q, k, v, out, 0, p.n_head, scratch);
+}
+
+void attention_chunk_heads(const attention_params & p, int32_t n_tok,
+                           const float * q, const float * k, const float * v, float * out,
+                           int32_t h0, int32_t h1, std::vector<float> & scratch) {
     using row_major = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     using strided = Eigen::Map<const row_major, 0, Eigen::OuterStride<>>;
     using strided_out = Eigen::Map<row_major, 0, Eigen::OuterStride<>>;
@@ -77,7 +83,7 @@ void attention_chunk(const attention_params & p, int32_t n_tok,
     const int64_t os = (int64_t) p.n_head * p.head_dim_v;
     scratch.resize((size_t) n_tok * n_tok);
     Eigen::Map<row_major> S(scratch.data(), n_tok, n_tok);
-    for (int32_t h = 0; h < p.n_head; ++h) {
+    for (int32_t h = h0 < 0 ? 0 : h0; h < h1 && h < p.n_head; ++h) {
         const int32_t hk = h / group;
         strided Q(q + (int64_t) h * p.head_dim, n_tok, p.head_dim, Eigen::OuterStride<>(qs));
         strided K(k + (int64_t) hk * p.head_dim, n_tok, p.head_dim, Eigen::OuterStride<>(ks));

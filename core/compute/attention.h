@@ -43,4 +43,11 @@ void attention_chunk(const attention_params & p, int32_t n_tok,
                      const float * q, const float * k, const float * v, float * out,
                      std::vector<float> & scratch);
 
+// The fast path for query heads [h0, h1) only: writes just those heads'
+// columns of out, so disjoint head ranges can run on different threads
+// (each with its own scratch) with results identical to attention_chunk.
+void attention_chunk_heads(const attention_params & p, int32_t n_tok,
+                           const float * q, const float * k, const float * v, float * out,
+                           int32_t h0, int32_t h1, std::vector<float> & scratch);
+
 } // namespace gc

@@ -30,6 +30,22 @@ struct online_lse {
         sum += s;
     }
 
+    // Folds in the state of another run over different values, as if they
+    // had been added here: max of the maxima, sums rescaled to it. Merging
+    // partial states in a fixed order gives a fixed result (the threaded
+    // head merges per-group states in vocab order).
+    void merge(const online_lse & o) {
+        if (!(o.sum > 0.0)) return;
+        if (!(sum > 0.0)) {
+            max = o.max;
+            sum = o.sum;
+            return;
+        }
+        const double m = o.max > max ? o.max : max;
+        sum = sum * std::exp(max - m) + o.sum * std::exp(o.max - m);
+        max = m;
+    }
+
     // log(sum e^x); -inf when nothing was added.
     double value() const { return sum > 0.0 ? max + std::log(sum) : -std::numeric_limits<double>::infinity(); }
 };

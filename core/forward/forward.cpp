@@ -1,7 +1,9 @@
 #include "forward/forward.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <mutex>
 
 #include "compute/gemm.h"
 #include "compute/ops.h"
@@ -32,6 +34,19 @@ bool check_tensor(weight_source & w, const std::string & name, int64_t n_cols, i
         return false;
     }
     return true;
+}
+
+// Serializes every weight read of the process: sources (and the byte
+// sources under them) keep per-object buffers and file positions, and a
+// reference may be served through the candidate's source (what-if), so one
+// mutex for all runners is the safe choice.
+std::mutex & weights_mutex() {
+    static std::mutex m;
+    return m;
+}
+
+int64_t elapsed_ns(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
 }
 
 bool check_optional(weight_source & w, const std::string & name, int64_t n_cols, int64_t n_rows, std::string * error) {
@@ -101,10 +116,29 @@ int64_t forward_floats_per_token(const model_desc & d) {
 }
 
 forward_runner::forward_runner(const model_desc & desc, weight_source & weights)
-    : desc_(desc), weights_(weights), rope_index_(desc.layers.size(), -1) {}
+    : desc_(desc), weights_(weights), tiles_(1), scores_(1), rope_index_(desc.layers.size(), -1) {}
 
-int64_t forward_runner::tile_rows(int64_t n_in, int64_t n_rows) {
-    const int64_t target_floats = 1 << 18;   // 1 MiB of f32 per tile
+void forward_runner::set_pool(thread_pool * pool) {
+    pool_ = pool;
+    tiles_.resize((size_t) n_workers());
+    scores_.resize((size_t) n_workers());
+}
+
+std::vector<float> & forward_runner::tile_buffer(int worker) {
+    // tiles_ has one entry per worker (set_pool); each worker grows only its own.
+    return tiles_[(size_t) worker];
+}
+
+bool forward_runner::read_rows_locked(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lk(weights_mutex());
+    const bool ok = weights_.read_rows(t, r0, nr, dst, error);
+    read_ns_ += elapsed_ns(t0);
+    return ok;
+}
+
+int64_t forward_runner::tile_rows(int64_t n_in, int64_t n_rows, int64_t tile_floats) {
+    const int64_t target_floats = tile_floats > 0 ? tile_floats : k_tile_floats;   // default 1 MiB of f32 per tile
     int64_t r = std::max<int64_t>(1, target_floats / std::max<int64_t>(1, n_in));
     if (r > 16) r -= r % 16;
     return std::min(r, n_rows);
@@ -117,14 +151,34 @@ bool forward_runner::linear(const std::string & name, const float * x, int64_t n
         if (error) *error = "tensor " + name + " is missing or has an unexpected shape";
         return false;
     }
-    const int64_t tr = tile_rows(n_in, n_out);
-    tile_.resize((size_t) (tr * n_in));
-    for (int64_t r0 = 0; r0 < n_out; r0 += tr) {
-        const int64_t nr = std::min(tr, n_out - r0);
-        if (!weights_.read_rows(*t, r0, nr, tile_.data(), error)) return false;
-        gemm_xwt(x, n_tok, n_in, tile_.data(), nr, y + r0, n_out);
-    }
-    return true;
+    // Tile boundaries depend on the shapes only; tile i writes columns
+    // [i tr, i tr + nr) of y. On failure the lowest failing tile's error is
+    // reported (whatever the thread count).
+    const int64_t tr = tile_rows_for(n_in, n_out);
+    const int64_t n_tiles = (n_out + tr - 1) / tr;
+    for (auto & b : tiles_) b.resize(std::max(b.size(), (size_t) (tr * n_in)));
+    std::mutex err_mu;
+    int64_t err_tile = n_tiles;
+    std::atomic<bool> failed{ false };
+    parallel_for(pool_, n_tiles, [&](int64_t i, int worker) {
+        if (failed.load()) return;
+        const int64_t r0 = i * tr, nr = std::min(tr, n_out - r0);
+        std::vector<float> & tile = tile_buffer(worker);
+        std::string e;
+        if (!read_rows_locked(*t, r0, nr, tile.data(), &e)) {
+            std::lock_guard<std::mutex> lk(err_mu);
+            failed = true;
+            if (i < err_tile) {
+                err_tile = i;
+                if (error) *error = e;
+            }
+            return;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        gemm_xwt(x, n_tok, n_in, tile.data(), nr, y + r0, n_out);
+        gemm_ns_ += elapsed_ns(t0);
+    });
+    return !failed.load();
 }
 
 bool forward_runner::read_vector(const std::string & name, int64_t n, std::vector<float> & out, std::string * error) {
@@ -134,7 +188,7 @@ bool forward_runner::read_vector(const std::string & name, int64_t n, std::vecto
         return false;
     }
     out.resize((size_t) n);
-    return weights_.read_rows(*t, 0, t->n_rows, out.data(), error);
+    return read_rows_locked(*t, 0, t->n_rows, out.data(), error);
 }
 
 bool forward_runner::embed(const int32_t * tokens, int64_t n_tok, std::vector<float> & x, std::string * error) {
@@ -155,7 +209,7 @@ bool forward_runner::embed(const int32_t * tokens, int64_t n_tok, std::vector<fl
             if (error) *error = "token id " + std::to_string(ids[i]) + " is outside the vocabulary";
             return false;
         }
-        if (!weights_.read_rows(*t, ids[i], 1, rows.data() + i * d, error)) return false;
+        if (!read_rows_locked(*t, ids[i], 1, rows.data() + i * d, error)) return false;
     }
     for (int64_t i = 0; i < n_tok; ++i) {
         const size_t r = (size_t) (std::lower_bound(ids.begin(), ids.end(), tokens[i]) - ids.begin());
@@ -239,12 +293,12 @@ bool forward_runner::layer(int32_t il, float * x, int32_t n_seq, int32_t n_ctx, 
     if (!L.q_norm.empty()) rmsnorm_rows(q_.data(), T * L.n_head, L.head_dim, w_qn_.data(), eps, q_.data());
     if (!L.k_norm.empty()) rmsnorm_rows(k_.data(), T * L.n_head_kv, L.head_dim, w_kn_.data(), eps, k_.data());
     if (L.v_norm) rmsnorm_rows(v_.data(), T * L.n_head_kv, L.head_dim_v, nullptr, eps, v_.data());
-    // RoPE on q and k; position = index inside the chunk.
-    for (int64_t t = 0; t < T; ++t) {
+    // RoPE on q and k; position = index inside the chunk. Per token.
+    parallel_for(pool_, T, [&](int64_t t, int) {
         const int32_t pos = (int32_t) (t % n_ctx);
         rope_apply(rope, q_.data() + t * qw, L.n_head, L.head_dim, pos);
         rope_apply(rope, k_.data() + t * kw, L.n_head_kv, L.head_dim, pos);
-    }
+    });
     // Attention per chunk.
     attention_params ap;
     ap.n_head = L.n_head;
@@ -254,11 +308,13 @@ bool forward_runner::layer(int32_t il, float * x, int32_t n_seq, int32_t n_ctx, 
     ap.scale = L.attn_scale;
     ap.softcap = L.attn_softcap;
     ap.window = L.sliding_window;
-    for (int32_t s = 0; s < n_seq; ++s) {
+    // One work item per (chunk, query head): each writes its own columns.
+    parallel_for(pool_, (int64_t) n_seq * L.n_head, [&](int64_t i, int worker) {
+        const int32_t s = (int32_t) (i / L.n_head), h = (int32_t) (i % L.n_head);
         const int64_t t0 = (int64_t) s * n_ctx;
-        attention_chunk(ap, n_ctx, q_.data() + t0 * qw, k_.data() + t0 * kw, v_.data() + t0 * vw,
-                        att_.data() + t0 * aw, scores_);
-    }
+        attention_chunk_heads(ap, n_ctx, q_.data() + t0 * qw, k_.data() + t0 * kw, v_.data() + t0 * vw,
+                              att_.data() + t0 * aw, h, h + 1, scores_[(size_t) worker]);
+    });
     // Output projection, optional post-norm, residual.
     if (!linear(L.wo, att_.data(), T, aw, o_.data(), d, error)) return false;
     if (!L.post_attn_norm.empty()) rmsnorm_rows(o_.data(), T, d, w_post_attn_.data(), eps, o_.data());
@@ -287,15 +343,22 @@ bool forward_runner::final_norm(const float * x, int64_t n, float * out, std::st
 }
 
 bool forward_runner::head_tile(const float * h, int64_t n_tok, int64_t v0, int64_t nv, float * logits,
-                               std::string * error) {
+                               std::string * error, int worker) {
     const weight_tensor * t = weights_.find(desc_.output);
     if (!t) {
         if (error) *error = "tensor " + desc_.output + " is missing";
         return false;
     }
-    tile_.resize((size_t) (nv * desc_.n_embd));
-    if (!weights_.read_rows(*t, v0, nv, tile_.data(), error)) return false;
-    gemm_xwt(h, n_tok, desc_.n_embd, tile_.data(), nv, logits, nv);
+    if (worker < 0 || (size_t) worker >= tiles_.size()) {
+        if (error) *error = "head_tile: worker index outside the pool";
+        return false;
+    }
+    std::vector<float> & tile = tile_buffer(worker);
+    if (tile.size() < (size_t) (nv * desc_.n_embd)) tile.resize((size_t) (nv * desc_.n_embd));
+    if (!read_rows_locked(*t, v0, nv, tile.data(), error)) return false;
+    const auto t0 = std::chrono::steady_clock::now();
+    gemm_xwt(h, n_tok, desc_.n_embd, tile.data(), nv, logits, nv);
+    gemm_ns_ += elapsed_ns(t0);
     softcap_apply(logits, n_tok * nv, desc_.final_softcap);
     return true;
 }

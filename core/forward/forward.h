@@ -8,7 +8,18 @@
 // the 1-D tensors of the current layer (norm weights, scalars) are kept while
 // the layer runs. Memory is therefore bounded by the activations, one weight
 // tile and the attention scores of one head of one chunk.
+//
+// Threads (set_pool): a matrix's row tiles, the head's vocab tiles and the
+// attention's (chunk, head) pairs are spread over the pool's workers. Tile
+// boundaries depend only on the shapes (never on the thread count) and each
+// tile writes its own output columns, so results are bit-identical for any
+// number of threads. Weight sources are not thread-safe: every read_rows of
+// every runner in the process goes through one mutex (the read + dequant of
+// one tile overlaps with the other workers' GEMMs). Memory grows by one
+// weight tile and one attention score matrix per worker.
 #pragma once
+
+#include <atomic>
 
 #include <cstdint>
 #include <string>
@@ -16,6 +27,7 @@
 
 #include "compute/attention.h"
 #include "compute/rope.h"
+#include "compute/thread-pool.h"
 #include "forward/weights.h"
 #include "model/model.h"
 
@@ -43,7 +55,26 @@ public:
     bool final_norm(const float * x, int64_t n, float * out, std::string * error);
 
     // logits[t, j] = softcap(h[t] . Wout[v0 + j]) for j < nv: n_tok rows of nv.
-    bool head_tile(const float * h, int64_t n_tok, int64_t v0, int64_t nv, float * logits, std::string * error);
+    // Safe to call concurrently from a parallel_for body of this runner's
+    // pool, passing the body's worker index (selects the tile buffer).
+    bool head_tile(const float * h, int64_t n_tok, int64_t v0, int64_t nv, float * logits, std::string * error,
+                   int worker = 0);
+
+    // Threads for the tiles; nullptr (the default): the calling thread only.
+    void set_pool(thread_pool * pool);
+    thread_pool * pool() const { return pool_; }
+    int n_workers() const { return pool_ ? pool_->size() : 1; }
+
+    // f32 elements per weight tile (default 1 << 18 = 1 MiB). Changes tile
+    // boundaries and therefore float summation details; tests use small
+    // tiles to exercise the threaded paths on tiny models.
+    void set_tile_floats(int64_t n) { tile_floats_ = n > 0 ? n : k_tile_floats; }
+    int64_t tile_rows_for(int64_t n_in, int64_t n_rows) const { return tile_rows(n_in, n_rows, tile_floats_); }
+
+    // Seconds spent (summed over workers) reading + dequantizing weight
+    // tiles and in the tile GEMMs, since construction. For the benchmark.
+    double read_seconds() const { return (double) read_ns_.load() * 1e-9; }
+    double gemm_seconds() const { return (double) gemm_ns_.load() * 1e-9; }
 
     // Y[n_tok, n_out] = X[n_tok, n_in] W^T, W streamed in row tiles.
     bool linear(const std::string & name, const float * x, int64_t n_tok, int64_t n_in, float * y, int64_t n_out,
@@ -53,9 +84,13 @@ public:
     weight_source & weights() { return weights_; }
 
     // Rows per weight tile for a matrix with rows of n_in floats.
-    static int64_t tile_rows(int64_t n_in, int64_t n_rows);
+    static constexpr int64_t k_tile_floats = 1 << 18;
+    static int64_t tile_rows(int64_t n_in, int64_t n_rows, int64_t tile_floats = k_tile_floats);
 
 private:
+    // weights_.read_rows under the process-wide weight mutex, timed.
+    bool read_rows_locked(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error);
+    std::vector<float> & tile_buffer(int worker);
     bool read_vector(const std::string & name, int64_t n, std::vector<float> & out, std::string * error);
     const rope_table & rope_for(int32_t il, int32_t n_ctx, std::string * error, bool & ok);
 
@@ -63,7 +98,12 @@ private:
     weight_source & weights_;
 
     // Work buffers, grown on demand and reused across layers.
-    std::vector<float> xn_, q_, k_, v_, att_, o_, g_, u_, tile_, scores_;
+    std::vector<float> xn_, q_, k_, v_, att_, o_, g_, u_;
+    // Per worker: a weight tile and attention scores.
+    std::vector<std::vector<float>> tiles_, scores_;
+    thread_pool * pool_ = nullptr;
+    int64_t tile_floats_ = k_tile_floats;
+    std::atomic<int64_t> read_ns_{ 0 }, gemm_ns_{ 0 };
     std::vector<float> w_norm_, w_qn_, w_kn_, w_post_attn_, w_ffn_norm_, w_post_ffn_;
     // Rope tables by layer (shared between layers with equal parameters).
     std::vector<rope_table> rope_tables_;

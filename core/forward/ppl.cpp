@@ -22,7 +22,10 @@ struct head_state {
 
     void add_tile(const float * logits, int64_t v0, int64_t nv, int32_t target_id) {
         lse.add_block(logits, nv);
-        if (target_id >= v0 && target_id < v0 + nv) target = logits[target_id - v0];
+        if (target_id >= v0 && target_id < v0 + nv) {
+            target = logits[target_id - v0];
+            has_target = true;
+        }
         for (int64_t j = 0; j < nv; ++j) {
             if (logits[j] > max_logit) {   // first maximum wins, as std::max_element
                 max_logit = logits[j];
@@ -31,7 +34,31 @@ struct head_state {
         }
     }
     double log_prob() const { return (double) target - lse.value(); }
+
+    // Folds in the state of the following vocab range (merged in vocab
+    // order, so "first maximum wins" holds across ranges).
+    void merge(const head_state & o) {
+        lse.merge(o.lse);
+        if (o.has_target) {
+            target = o.target;
+            has_target = true;
+        }
+        if (o.argmax >= 0 && (argmax < 0 || o.max_logit > max_logit)) {
+            max_logit = o.max_logit;
+            argmax = o.argmax;
+        }
+    }
+    bool has_target = false;
 };
+
+// The head's vocab tiles are split into groups of consecutive tiles. Each
+// group keeps its own online state per scored token and runs on one worker;
+// the groups' states are merged in vocab order afterwards. The number of
+// groups depends on the shapes only (never on the thread count), so the
+// result is the same for every thread count. Bounded by memory: at most
+// k_head_group_bytes of per-group states.
+constexpr int64_t k_head_groups_max = 64;
+constexpr int64_t k_head_group_bytes = 64ll << 20;
 
 struct layer_cos_acc {
     double sum = 0.0;
@@ -96,15 +123,22 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
     bc = std::min(bc, n_chunk);
     const int64_t n_batches = (n_chunk + bc - 1) / bc;
 
+    thread_pool pool(opt.n_threads);
     forward_runner rc(dc, *cand.weights);
+    rc.set_pool(&pool);
+    rc.set_tile_floats(opt.tile_floats);
     std::unique_ptr<forward_runner> rr;
-    if (ref) rr = std::make_unique<forward_runner>(*ref->desc, *ref->weights);
+    if (ref) {
+        rr = std::make_unique<forward_runner>(*ref->desc, *ref->weights);
+        rr->set_pool(&pool);
+        rr->set_tile_floats(opt.tile_floats);
+    }
 
     nll_accumulator acc, acc_ref;
     kld_accumulator kacc;
     std::vector<layer_cos_acc> cos_acc(lockstep ? dc.layers.size() : 0);
     std::vector<int32_t> toks;
-    std::vector<float> xc, xr, hc, hr, lc, lr;
+    std::vector<float> xc, xr, hc, hr;
     const int32_t n_layers = (int32_t) dc.layers.size();
 
     for (int64_t b = 0; b < n_batches; ++b) {
@@ -170,26 +204,63 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
             if (!gather_norm(*rr, xr, hr, &e)) return fail(error, "reference: " + e);
         }
 
-        // Head, streamed in vocab tiles.
-        std::vector<head_state> st_c((size_t) ns), st_r(rr ? (size_t) ns : 0);
-        std::vector<kld_online> kl(rr ? (size_t) ns : 0);
-        int64_t nv_tile = forward_runner::tile_rows(dc.n_embd, dc.n_vocab);
+        // Head, streamed in vocab tiles, in groups of tiles (see
+        // k_head_groups_max): group g's states live at [g * ns, (g+1) * ns).
+        int64_t nv_tile = rc.tile_rows_for(dc.n_embd, dc.n_vocab);
         nv_tile = std::max<int64_t>(1, std::min(nv_tile, (int64_t) (1 << 20) / std::max<int64_t>(1, ns)));
-        if (rr) nv_tile = std::min(nv_tile, forward_runner::tile_rows(ref->desc->n_embd, dc.n_vocab));
-        lc.resize((size_t) (ns * nv_tile));
-        if (rr) lr.resize((size_t) (ns * nv_tile));
-        for (int64_t v0 = 0; v0 < dc.n_vocab; v0 += nv_tile) {
-            const int64_t nv = std::min(nv_tile, (int64_t) dc.n_vocab - v0);
-            if (!rc.head_tile(hc.data(), ns, v0, nv, lc.data(), error)) return false;
-            if (rr) {
-                std::string e;
-                if (!rr->head_tile(hr.data(), ns, v0, nv, lr.data(), &e)) return fail(error, "reference: " + e);
-            }
-            for (int64_t i = 0; i < ns; ++i) {
-                st_c[i].add_tile(lc.data() + i * nv, v0, nv, target[i]);
+        if (rr) nv_tile = std::min(nv_tile, rr->tile_rows_for(ref->desc->n_embd, dc.n_vocab));
+        const int64_t n_tiles = ((int64_t) dc.n_vocab + nv_tile - 1) / nv_tile;
+        const int64_t state_bytes = (int64_t) (sizeof(head_state) + (rr ? sizeof(head_state) + sizeof(kld_online) : 0));
+        const int64_t n_groups = std::max<int64_t>(
+            1, std::min({ n_tiles, k_head_groups_max, k_head_group_bytes / std::max<int64_t>(1, ns * state_bytes) }));
+        std::vector<head_state> st_c((size_t) (n_groups * ns)), st_r(rr ? (size_t) (n_groups * ns) : 0);
+        std::vector<kld_online> kl(rr ? (size_t) (n_groups * ns) : 0);
+        // Per worker: the logits of one tile.
+        std::vector<std::vector<float>> wlc((size_t) pool.size()), wlr((size_t) pool.size());
+        std::vector<std::string> group_error((size_t) n_groups);
+        std::vector<uint8_t> group_failed((size_t) n_groups, 0);
+        pool.parallel_for(n_groups, [&](int64_t g, int worker) {
+            std::vector<float> & lcw = wlc[(size_t) worker];
+            std::vector<float> & lrw = wlr[(size_t) worker];
+            lcw.resize((size_t) (ns * nv_tile));
+            if (rr) lrw.resize((size_t) (ns * nv_tile));
+            head_state * sc = st_c.data() + g * ns;
+            head_state * sr = rr ? st_r.data() + g * ns : nullptr;
+            kld_online * kg = rr ? kl.data() + g * ns : nullptr;
+            for (int64_t ti = g * n_tiles / n_groups; ti < (g + 1) * n_tiles / n_groups; ++ti) {
+                const int64_t v0 = ti * nv_tile;
+                const int64_t nv = std::min(nv_tile, (int64_t) dc.n_vocab - v0);
+                if (!rc.head_tile(hc.data(), ns, v0, nv, lcw.data(), &group_error[(size_t) g], worker)) {
+                    group_failed[(size_t) g] = 1;
+                    return;
+                }
                 if (rr) {
-                    st_r[i].add_tile(lr.data() + i * nv, v0, nv, target[i]);
-                    kl[i].add_block(lr.data() + i * nv, lc.data() + i * nv, nv);
+                    std::string e;
+                    if (!rr->head_tile(hr.data(), ns, v0, nv, lrw.data(), &e, worker)) {
+                        group_error[(size_t) g] = "reference: " + e;
+                        group_failed[(size_t) g] = 1;
+                        return;
+                    }
+                }
+                for (int64_t i = 0; i < ns; ++i) {
+                    sc[i].add_tile(lcw.data() + i * nv, v0, nv, target[i]);
+                    if (rr) {
+                        sr[i].add_tile(lrw.data() + i * nv, v0, nv, target[i]);
+                        kg[i].add_block(lrw.data() + i * nv, lcw.data() + i * nv, nv);
+                    }
+                }
+            }
+        });
+        for (int64_t g = 0; g < n_groups; ++g) {
+            if (group_failed[(size_t) g]) return fail(error, group_error[(size_t) g]);
+        }
+        // Merge the groups into group 0's states, in vocab order.
+        for (int64_t g = 1; g < n_groups; ++g) {
+            for (int64_t i = 0; i < ns; ++i) {
+                st_c[i].merge(st_c[g * ns + i]);
+                if (rr) {
+                    st_r[i].merge(st_r[g * ns + i]);
+                    kl[i].merge(kl[g * ns + i]);
                 }
             }
         }

@@ -51,6 +51,11 @@ struct ppl_options {
     // description's choice (desc.add_bos / desc.bos_id); -2: never.
     int32_t bos_id = -1;
     std::function<void(const ppl_progress &)> progress;
+    // Threads: <= 0: the hardware concurrency. The numbers do not depend on
+    // it (bit-identical for any count, tests/native/test-threads.cpp).
+    int32_t n_threads = 0;
+    // f32 elements per weight tile; 0: the forward's default (1 MiB).
+    int64_t tile_floats = 0;
 };
 
 struct layer_cosine {

@@ -28,6 +28,19 @@ void kld_online::add_block(const float * r, const float * q, int64_t n) {
     a += da;
 }
 
+void kld_online::merge(const kld_online & o) {
+    if (!(o.s > 0.0)) return;
+    if (!(s > 0.0)) {
+        *this = o;
+        return;
+    }
+    const double mm = o.m > m ? o.m : m;
+    const double ka = std::exp(m - mm), kb = std::exp(o.m - mm);
+    s = s * ka + o.s * kb;
+    a = a * ka + o.a * kb;
+    m = mm;
+}
+
 double kld_online::value(double lse_r, double lse_q) const {
     return a / s - lse_r + lse_q;
 }

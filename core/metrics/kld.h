@@ -28,6 +28,9 @@ struct kld_online {
     double a = 0.0;      // sum e^{r - m} (r - q)
 
     void add_block(const float * r, const float * q, int64_t n);
+    // Folds in the state of the same token over other vocab entries (the
+    // threaded head merges per-group states in vocab order).
+    void merge(const kld_online & o);
     // KLD given the two finished log-sum-exps.
     double value(double lse_r, double lse_q) const;
 };
