@@ -117,6 +117,17 @@ test('drag and drop', async ({ page }) => {
   await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dt });
   await wait_report(page, 'dropped.gguf');
   await expect(page.locator('#summary')).toHaveAttribute('data-n-tensors', '48');
+
+  // Dropped anywhere else on the page: opened too, and the page stays.
+  const dt2 = await page.evaluateHandle((b) => {
+    const d = new DataTransfer();
+    d.items.add(new File([new Uint8Array(b)], 'dropped-on-page.gguf'));
+    return d;
+  }, bytes);
+  const url = page.url();
+  await page.dispatchEvent('header h1', 'drop', { dataTransfer: dt2 });
+  await wait_report(page, 'dropped-on-page.gguf');
+  expect(page.url()).toBe(url);
 });
 
 test('truncated copy: a "truncated" finding naming the missing bytes', async ({ page }) => {

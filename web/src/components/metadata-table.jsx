@@ -21,6 +21,27 @@ function LongArray({ k, v }) {
   );
 }
 
+// Strings longer than this (chat templates, licences) are cut until expanded.
+const LONG_STRING = 240;
+
+function LongString({ k, v }) {
+  const open = expanded_keys.value.has(k);
+  return (
+    <>
+      {open ? <pre class="long-string">{v}</pre> : `${v.slice(0, LONG_STRING)}…`}{' '}
+      <button type="button" class="link" aria-expanded={open} onClick={() => toggle_key(k)}>
+        {open ? 'less' : `all ${format_int(v.length)} characters`}
+      </button>
+    </>
+  );
+}
+
+function Value({ k, v, long }) {
+  if (long) return <LongArray k={k} v={v} />;
+  if (typeof v === 'string' && v.length > LONG_STRING) return <LongString k={k} v={v} />;
+  return value_text(v);
+}
+
 export function MetadataTable() {
   const rows = metadata.value;
   const total = Object.keys(report.value.metadata ?? {}).length;
@@ -36,7 +57,7 @@ export function MetadataTable() {
             <tr key={key} data-key={key}>
               <td><code>{key}</code></td>
               <td class="dim">{kind}</td>
-              <td class="value">{long ? <LongArray k={key} v={value} /> : value_text(value)}</td>
+              <td class="value"><Value k={key} v={value} long={long} /></td>
             </tr>
           ))}
         </tbody>
