@@ -7,6 +7,11 @@
 // bytes [offset, offset + dst.length) and returns true, or returns false on
 // any failure (the File was modified or deleted since it was picked, ...)
 // and keeps the message in reader.error. It never throws into wasm.
+
+// Large reads are split into slices of this size, so a big read never needs
+// a second buffer of its full size next to the wasm heap.
+const SLICE = 64 << 20;
+
 export function reader_from_blob(blob, name = blob.name ?? 'file') {
   const fr = new FileReaderSync();
   const reader = {
@@ -15,16 +20,20 @@ export function reader_from_blob(blob, name = blob.name ?? 'file') {
     reads: 0,
     error: null,
     read(offset, dst) {
-      reader.reads++;
       try {
-        const end = offset + dst.length;
-        if (end > blob.size) return false;
-        const buf = fr.readAsArrayBuffer(blob.slice(offset, end));
-        if (buf.byteLength !== dst.length) {
-          reader.error = `short read at ${offset}: ${buf.byteLength} of ${dst.length} bytes`;
-          return false;
+        if (offset + dst.length > blob.size) return false;
+        for (let done = 0; done < dst.length;) {
+          const n = Math.min(SLICE, dst.length - done);
+          const at = offset + done;
+          reader.reads++;
+          const buf = fr.readAsArrayBuffer(blob.slice(at, at + n));
+          if (buf.byteLength !== n) {
+            reader.error = `short read at ${at}: ${buf.byteLength} of ${n} bytes`;
+            return false;
+          }
+          dst.set(new Uint8Array(buf), done);
+          done += n;
         }
-        dst.set(new Uint8Array(buf));
         return true;
       } catch (e) {
         reader.error = `${e.name ?? 'Error'}: ${e.message} (reading ${name} at ${offset})`;
