@@ -208,3 +208,13 @@ test('a file that is not GGUF: an error finding, no summary', async ({ page }) =
   await expect(page.locator('#findings li[data-severity="error"]').first()).toBeVisible();
   await expect(page.locator('#summary')).toHaveCount(0);
 });
+
+test('only the worker holds the wasm module and reads files (invariant 6)', async () => {
+  const dist = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
+  const app = readFileSync(join(dist, 'app.js'), 'utf8');
+  const worker = readFileSync(join(dist, 'worker.js'), 'utf8');
+  for (const marker of ['ggufcheck.wasm', 'FileReaderSync', 'inspectJson']) {
+    expect(worker).toContain(marker);
+    expect(app).not.toContain(marker);
+  }
+});
