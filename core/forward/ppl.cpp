@@ -294,6 +294,9 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
     out.ppl_err = acc.ppl_err();
     out.nll_mean = acc.mean();
     out.bytes_read = cand.weights->bytes_read();
+    out.read_seconds = rc.read_seconds();
+    out.gemm_seconds = rc.gemm_seconds();
+    out.n_threads = pool.size();
     if (rr) {
         out.has_ref = true;
         out.ref_ppl = acc_ref.ppl();

@@ -77,6 +77,10 @@ struct ppl_result {
     kld_summary kld;
     std::vector<layer_cosine> hidden_cos;    // per layer; empty when the layer shapes differ
     uint64_t bytes_read = 0;                 // candidate tensor bytes read
+    // Candidate's seconds, summed over workers: reading + dequantizing
+    // weight tiles, and the tile GEMMs (for the benchmark).
+    double read_seconds = 0, gemm_seconds = 0;
+    int32_t n_threads = 1;                   // workers used
 };
 
 // Runs the evaluation. ref may be nullptr. The token stream must hold at
