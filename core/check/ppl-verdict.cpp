@@ -221,7 +221,7 @@ ppl_verdict ppl_judge(const ppl_subject & s) {
             } else if (s.ppl > b.hi) {
                 v.status = "suspicious";
                 v.confidence = "low";
-                v.message = "PPL " + fmt("%.2f", s.ppl) + " is above the band: " + where + ". Compare with a reference (--ref).";
+                v.message = "PPL " + fmt("%.2f", s.ppl) + " is above the band: " + where + ". A comparison with a reference model would tell more.";
             } else if (s.ppl < b.lo / 1.5) {
                 v.status = "suspiciously_low";
                 v.confidence = "low";
@@ -229,7 +229,7 @@ ppl_verdict ppl_judge(const ppl_subject & s) {
             } else {
                 v.status = "plausible";
                 v.confidence = "low";
-                v.message = "PPL " + fmt("%.2f", s.ppl) + " is plausible: " + where + ". A band cannot tell a small degradation; use --ref for that.";
+                v.message = "PPL " + fmt("%.2f", s.ppl) + " is plausible: " + where + ". A band cannot see a small degradation; a reference comparison can.";
             }
             return v;
         }
@@ -237,7 +237,7 @@ ppl_verdict ppl_judge(const ppl_subject & s) {
     v.status = "unknown";
     v.confidence = "none";
     v.basis = "none";
-    v.message = "no known value or band for this model and text; compare with a reference (--ref) to judge this PPL.";
+    v.message = "no known value or band for this model, text and protocol; only a comparison with a reference model can judge this PPL.";
     return v;
 }
 

@@ -3,9 +3,10 @@
 // contiguous in the file), so a row range is one contiguous byte range and
 // one read. Dequantization goes through the type table only.
 //
-// Implementations: GGUF (this file). A Hugging Face safetensors source with
-// the architecture's name mapping and transforms can implement the same
-// interface.
+// Implementations: GGUF (weights-gguf.cpp, rows decoded by
+// quant/dequant-rows.h), Hugging Face safetensors in GGUF names
+// (weights-hf.cpp), and the what-if redirect over two sources
+// (what-if.h).
 #pragma once
 
 #include <cstdint>

@@ -26,7 +26,7 @@ int64_t parse_layer_selector(const std::string & s) {
 }
 
 bool selector_matches(const std::string & sel, const std::string & name) {
-    if (sel == "all") return true;
+    if (sel == "all" || sel == name || sel + ".weight" == name) return true;
     const std::string cls = tensor_class(name);
     if (sel == "norms") return ends_with(cls, "norm");
     const int64_t layer = parse_layer_selector(sel);

@@ -29,6 +29,7 @@ std::vector<std::string> model_tensor_names(const model_desc & desc);
 //             ffn_norm, post_*_norm, attn_q_norm, attn_k_norm, output_norm)
 //   "blk.N"   every tensor of layer N
 //   "all"     every tensor
+//   NAME      one tensor by its GGUF name (".weight" may be left out)
 //   CLASS     a tensor class as model/hf-map.h's tensor_class names it
 //             (layer_output_scale, attn_q, ffn_down, token_embd, ...)
 // False with *error naming the selector when a selector matches nothing.

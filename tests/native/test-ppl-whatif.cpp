@@ -91,6 +91,10 @@ TEST(what_if_select, classes_layers_norms_and_errors) {
     ASSERT_TRUE(what_if_select(m->desc, "attn_q,blk.0", n, &err)) << err;
     EXPECT_EQ(std::count(n.begin(), n.end(), "blk.0.attn_q.weight"), 1);
     EXPECT_EQ(n.size(), 6u + 14 - 1);   // 6 attn_q + layer 0's 14 tensors (it has attn_v) - the shared attn_q
+    // One tensor by name.
+    ASSERT_TRUE(what_if_select(m->desc, "blk.3.ffn_down", n, &err)) << err;
+    ASSERT_EQ(n.size(), 1u);
+    EXPECT_EQ(n[0], "blk.3.ffn_down.weight");
     // Errors name the selector.
     EXPECT_FALSE(what_if_select(m->desc, "blk.99", n, &err));
     EXPECT_NE(err.find("blk.99"), std::string::npos) << err;
