@@ -39,6 +39,16 @@ void operator delete(void * p) noexcept {
     std::free(base);
 }
 void operator delete(void * p, size_t) noexcept { operator delete(p); }
+// The nothrow forms too (std::stable_sort uses them): every allocation must
+// come from the counting operator new, or sanitizers see mismatched frees.
+void * operator new(size_t n, const std::nothrow_t &) noexcept {
+    try {
+        return operator new(n);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void operator delete(void * p, const std::nothrow_t &) noexcept { operator delete(p); }
 
 namespace {
 
