@@ -4,8 +4,10 @@
 #   2. native unit tests under AddressSanitizer + UBSan (ctest, build/asan)
 #   3. the wasm module under node (node --test tests/wasm/)
 #   4. the page in Debian's Chromium (Playwright, tests/e2e/)
+#   5. the libFuzzer targets, 30 s each (scripts/fuzz.sh, build/fuzz)
 # Stops at the first failing suite. Knobs (all on by default):
 #   GC_TEST_ASAN=0  skip the sanitizer build      JOBS=N  compile jobs (default 2)
+#   GC_TEST_FUZZ=0  skip the fuzz run             GC_FUZZ_SECONDS=N  seconds per fuzz target (default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
@@ -37,5 +39,10 @@ node --test tests/wasm/   # finds $B/native/ggufcheck for the CLI-vs-wasm compar
 
 step "page in Chromium: npx playwright test"
 npx playwright test
+
+if [ "${GC_TEST_FUZZ:-1}" = 1 ]; then
+    step "fuzz targets, ${GC_FUZZ_SECONDS:-30} s each: scripts/fuzz.sh"
+    scripts/fuzz.sh "${GC_FUZZ_SECONDS:-30}"
+fi
 
 step "all test suites passed"
