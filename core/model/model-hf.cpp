@@ -1,5 +1,6 @@
 // model_desc_for_hf (model.h): the candidate's recipe with the reference
 // config's hyper-parameters, and a finding for each one that differs.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
