@@ -1,6 +1,7 @@
 // ggufcheck bench dequant [--type NAME] [--elems N] [--min-time S] [--json]
 // ggufcheck bench gemm [-t N] [--tokens 512] [--n-in 2048] [--n-out 2048] [--min-time S] [--json]
 // ggufcheck bench forward MODEL... [-c 512] [-t N] [--json]
+// ggufcheck bench header FILE... [--reps N]
 //
 // gemm: our tiled GEMM (as the forward runs it: 1 MiB weight tiles spread
 // over the threads) against the measured SIMD peak (compute/gemm-bench.h),
@@ -20,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -30,6 +32,7 @@
 #include "compute/thread-pool.h"
 #include "format/ggml-types.h"
 #include "forward/forward.h"
+#include "format/gguf.h"
 #include "forward/ppl.h"
 #include "model/model.h"
 #include "open-files.h"
@@ -41,7 +44,8 @@ namespace {
 const char * k_usage =
     "usage: ggufcheck bench dequant [--type NAME] [--elems N] [--min-time S] [--json]\n"
     "       ggufcheck bench gemm [-t N] [--tokens 512] [--n-in 2048] [--n-out 2048] [--min-time S] [--json]\n"
-    "       ggufcheck bench forward MODEL... [-c 512] [-t N] [--json]\n";
+    "       ggufcheck bench forward MODEL... [-c 512] [-t N] [--json]\n"
+    "       ggufcheck bench header FILE... [--reps N]\n";
 
 bool parse_ll(const char * s, long long lo, long long hi, long long & out) {
     char * end = nullptr;
@@ -252,9 +256,51 @@ int bench_forward(int argc, char ** argv) {
     return 0;
 }
 
+// header: the GGUF header parse (gguf_load through a 1 MiB read-ahead), best
+// of N runs; prints milliseconds and the bytes fetched against the header size.
+int bench_header(int argc, char ** argv) {
+    int reps = 5;
+    std::vector<std::string> paths;
+    for (int i = 0; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
+        else paths.push_back(argv[i]);
+    }
+    if (paths.empty()) {
+        std::fputs(k_usage, stderr);
+        return 1;
+    }
+    double best = 1e30;
+    uint64_t fetched = 0, header = 0, size = 0;
+    for (int r = 0; r < reps; ++r) {
+        gc::file_set files;
+        for (const auto & p : paths) {
+            std::string err;
+            auto src = gc::byte_source_open_file(p, &err);
+            if (!src) {
+                std::fprintf(stderr, "bench header: %s\n", err.c_str());
+                return 1;
+            }
+            files.push_back(gc::byte_source_read_ahead(std::move(src)));
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        const gc::gguf_model m = gc::gguf_load(files);
+        best = std::min(best, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        fetched = header = size = 0;
+        for (const auto & f : files) {
+            fetched += f->bytes_fetched();
+            size += f->size();
+        }
+        for (const auto & p : m.parts) header += p.tensor_data_offset;
+    }
+    std::printf("header parse: %.1f ms (best of %d), %llu bytes fetched, header %llu bytes, file %llu bytes\n", best, reps,
+                (unsigned long long) fetched, (unsigned long long) header, (unsigned long long) size);
+    return 0;
+}
+
 } // namespace
 
 int cmd_bench(int argc, char ** argv) {
+    if (argc >= 1 && !std::strcmp(argv[0], "header")) return bench_header(argc - 1, argv + 1);
     if (argc >= 1 && !std::strcmp(argv[0], "dequant")) return bench_dequant(argc - 1, argv + 1);
     if (argc >= 1 && !std::strcmp(argv[0], "gemm")) return bench_gemm(argc - 1, argv + 1);
     if (argc >= 1 && !std::strcmp(argv[0], "forward")) return bench_forward(argc - 1, argv + 1);

@@ -21,11 +21,21 @@ public:
         if (!byte_range_ok(size, offset, len)) {
             return false;
         }
-        // Large reads bypass the window: they gain nothing from it.
-        if (len >= window_) {
+        const uint64_t buf_end = buf_offset_ + buf_.size();
+        const bool hit = offset >= buf_offset_ && offset + len <= buf_end;
+        // A large read that misses bypasses the window (refilling for it
+        // would fetch most of it twice); the part the window already holds
+        // is copied from it, so no byte is fetched twice.
+        if (!hit && len >= window_ / 2) {
+            auto * out = static_cast<uint8_t *>(dst);
+            if (offset >= buf_offset_ && offset < buf_end) {
+                const size_t have = (size_t) (buf_end - offset);
+                std::memcpy(out, buf_.data() + (offset - buf_offset_), have);
+                return inner_->read(buf_end, out + have, len - have);
+            }
             return inner_->read(offset, dst, len);
         }
-        if (offset < buf_offset_ || offset + len > buf_offset_ + buf_.size()) {
+        if (!hit) {
             const uint64_t n = std::min<uint64_t>(window_, size - offset);
             buf_.resize((size_t) n);
             if (!inner_->read(offset, buf_.data(), buf_.size())) {

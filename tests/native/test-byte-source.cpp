@@ -1,0 +1,54 @@
+// Byte sources: the read-ahead window returns exactly the inner bytes for any
+// pattern of reads, refuses out-of-range reads, and a sequential scan of
+// small and large reads fetches every byte once.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "io/byte-source.h"
+
+namespace {
+
+std::vector<uint8_t> pattern(size_t n) {
+    std::vector<uint8_t> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = (uint8_t) (i * 2654435761u >> 13);
+    return v;
+}
+
+} // namespace
+
+TEST(ReadAhead, RandomReadsMatchTheInnerBytes) {
+    const auto data = pattern(300000);
+    auto src = gc::byte_source_read_ahead(gc::byte_source_from_memory(data, "m"), 4096);
+    std::mt19937_64 rng(1);
+    std::vector<uint8_t> buf;
+    for (int i = 0; i < 20000; ++i) {
+        const uint64_t off = rng() % data.size();
+        const size_t len = (size_t) (rng() % 3 == 0 ? rng() % 9000 : rng() % 64);
+        buf.assign(len, 0);
+        const bool ok = src->read(off, buf.data(), len);
+        ASSERT_EQ(ok, off + len <= data.size()) << off << " " << len;
+        if (ok) ASSERT_TRUE(std::equal(buf.begin(), buf.end(), data.begin() + (long) off)) << off << " " << len;
+    }
+    uint8_t b;
+    EXPECT_FALSE(src->read(data.size(), &b, 1));
+    EXPECT_FALSE(src->read(UINT64_MAX, &b, 1));
+    EXPECT_TRUE(src->read(data.size(), &b, 0));
+}
+
+TEST(ReadAhead, SequentialScanFetchesEachByteOnce) {
+    const auto data = pattern(1 << 20);
+    auto src = gc::byte_source_read_ahead(gc::byte_source_from_memory(data, "m"), 4096);
+    std::mt19937_64 rng(2);
+    std::vector<uint8_t> buf;
+    uint64_t off = 0;
+    while (off < data.size()) {
+        size_t len = (size_t) (rng() % 4 == 0 ? 2048 + rng() % 10000 : 1 + rng() % 40);
+        len = (size_t) std::min<uint64_t>(len, data.size() - off);
+        buf.resize(len);
+        ASSERT_TRUE(src->read(off, buf.data(), len));
+        ASSERT_TRUE(std::equal(buf.begin(), buf.end(), data.begin() + (long) off));
+        off += len;
+    }
+    EXPECT_EQ(src->bytes_fetched(), data.size());
+}
