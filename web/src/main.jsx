@@ -1,6 +1,7 @@
 // Entry point of the page bundle (dist/app.js).
 import { render } from 'preact';
 import { App } from './components/app.jsx';
+import { files_of_drop } from './folder-drop.js';
 import { open_files, start_worker } from './state.js';
 
 start_worker();
@@ -11,6 +12,6 @@ window.addEventListener('dragover', (e) => e.preventDefault());
 window.addEventListener('drop', (e) => {
   if (e.defaultPrevented) return;
   e.preventDefault();
-  open_files(e.dataTransfer?.files);
+  files_of_drop(e.dataTransfer).then(open_files);
 });
 render(<App />, document.getElementById('app'));

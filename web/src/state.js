@@ -4,17 +4,38 @@
 import { computed, signal } from '@preact/signals';
 import * as P from './protocol.js';
 import { census_rows, metadata_rows, summary_of, tensor_groups } from './report-view.js';
+import { assign_roles, can_swap } from './roles.js';
 
 // 'loading' until the worker's wasm module is up, then 'ready' or 'failed'.
 export const engine = signal('loading');
 export const engine_error = signal(null);
 
-// The request in flight: { id, label } or null.
+// The request in flight for opening files: { id, label } or null.
 export const job = signal(null);
-// The last result: { files, report, stats } (see protocol.js) or null.
+// The last result: { files, ref_files, report, reference, stats } (see protocol.js) or null.
 export const result = signal(null);
 // The last failure message (shown until the next success).
 export const failure = signal(null);
+
+// The files by role (roles.js): what the worker has open.
+export const roles = signal({ candidate: [], reference: [] });
+// The perplexity/tokenization input: { file, as: 'text' | 'tokens' } or
+// null for the built-in excerpt.
+export const text_input = signal(null);
+
+// Long runs, one signal each: null, or { id, state: 'running' | 'done' |
+// 'failed', t0, progress, data, error, ... }.
+export const compare_run = signal(null);
+export const ppl_run = signal(null);
+export const scan_run = signal(null);
+export const histogram = signal(null);   // { id, name, state, data, error }
+export const tokens_view = signal(null); // { id, state, data, error }
+export const selected_tensor = signal(null);   // name of the tensor whose details are shown
+
+// PPL inputs (defaults finish in seconds on small models).
+export const ppl_ctx = signal(512);
+export const ppl_chunks = signal(4);
+export const ppl_use_ref = signal(true);
 
 // Table controls.
 export const meta_filter = signal('');
@@ -29,10 +50,49 @@ export const census = computed(() => (report.value ? census_rows(report.value) :
 export const metadata = computed(() => (report.value ? metadata_rows(report.value, meta_filter.value) : []));
 export const tensors = computed(() =>
   report.value ? tensor_groups(report.value, tensor_filter.value, tensor_sort.value) : []);
+export const reference = computed(() => result.value?.reference ?? null);
+export const swappable = computed(() => can_swap(roles.value));
+export const busy = computed(() => [compare_run, ppl_run, scan_run].some((s) => s.value?.state === 'running'));
 
 // ---- the worker bridge ----
 let worker = null;
 let next_id = 1;
+
+const RUNS = { compare: compare_run, ppl: ppl_run, scan: scan_run, histogram, tokens: tokens_view };
+
+function on_result(data) {
+  if (data.kind === 'report') {
+    if (pending_report?.id !== data.id) return;
+    pending_report.resolve(data.data.markdown);
+    pending_report = null;
+    return;
+  }
+  const run = RUNS[data.kind];
+  if (!run || run.value?.id !== data.id) return;   // cancelled or superseded
+  run.value = { ...run.value, state: 'done', data: data.data, ms: data.ms };
+}
+
+function on_failed(data) {
+  if (data.id === null) {
+    engine.value = 'failed';
+    engine_error.value = data.message;
+    job.value = null;
+    return;
+  }
+  if (job.value?.id === data.id) {
+    job.value = null;
+    failure.value = data.message;
+    return;
+  }
+  if (pending_report?.id === data.id) {
+    pending_report.reject(new Error(data.message));
+    pending_report = null;
+    return;
+  }
+  for (const run of Object.values(RUNS)) {
+    if (run.value?.id === data.id) run.value = { ...run.value, state: 'failed', error: data.message };
+  }
+}
 
 function on_message({ data }) {
   switch (data.type) {
@@ -43,25 +103,32 @@ function on_message({ data }) {
       if (job.value?.id !== data.id) return;   // superseded by a newer request
       job.value = null;
       failure.value = null;
-      expanded_keys.value = new Set();
-      result.value = { files: data.files, report: data.report, stats: data.stats };
+      if (!job_keeps_results) {
+        expanded_keys.value = new Set();
+        for (const run of Object.values(RUNS)) run.value = null;
+        selected_tensor.value = null;
+      }
+      result.value = { files: data.files, ref_files: data.ref_files, report: data.report,
+                       reference: data.reference, stats: data.stats };
+      return;
+    case P.PROGRESS: {
+      const run = RUNS[data.kind];
+      if (!run || run.value?.id !== data.id || run.value.state !== 'running') return;
+      run.value = { ...run.value, progress: { ...data, at: performance.now() } };
+      return;
+    }
+    case P.RESULT:
+      on_result(data);
       return;
     case P.FAILED:
-      if (data.id === null) {
-        engine.value = 'failed';
-        engine_error.value = data.message;
-        job.value = null;
-        return;
-      }
-      if (job.value?.id !== data.id) return;
-      job.value = null;
-      failure.value = data.message;
+      on_failed(data);
       return;
   }
 }
 
 export function start_worker() {
   if (worker) return;
+  engine.value = 'loading';
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = on_message;
   worker.onerror = (e) => {
@@ -72,18 +139,148 @@ export function start_worker() {
 }
 
 // ---- actions ----
+let job_keeps_results = false;
+
+function post_open(label, keep_results = false) {
+  const r = roles.value;
+  const id = next_id++;
+  job_keeps_results = keep_results;
+  job.value = { id, label };
+  worker.postMessage(P.msg_open_files(id, r.candidate, r.reference));
+}
+
+// Files from the picker or a drop: roles decide what opens as what.
 export function open_files(files) {
   const list = Array.from(files ?? []);
   if (list.length === 0) return;
-  const id = next_id++;
-  job.value = { id, label: list.map((f) => f.name).join(', ') };
-  worker.postMessage(P.msg_open_files(id, list));
+  const next = assign_roles(list, roles.value);
+  if (!next) return;
+  if (next.text.length > 0) text_input.value = { file: next.text[0], as: 'text' };
+  else if (next.tokens.length > 0) text_input.value = { file: next.tokens[0], as: 'tokens' };
+  const changed = next.candidate !== roles.value.candidate || next.reference !== roles.value.reference;
+  if (!changed) {
+    // Only a text: show its tokenization.
+    if (report.value) tokenize_text();
+    return;
+  }
+  roles.value = { candidate: next.candidate, reference: next.reference };
+  post_open(list.filter((f) => next.candidate.includes(f) || next.reference.includes(f)).map((f) => f.name).join(', ') ||
+            next.candidate.map((f) => f.name).join(', '));
 }
 
 export function open_sample() {
   const id = next_id++;
+  roles.value = { candidate: [], reference: [] };
+  job_keeps_results = false;
   job.value = { id, label: P.SAMPLE.name };
   worker.postMessage(P.msg_open_sample(id));
+}
+
+export function swap_roles() {
+  if (!swappable.value) return;
+  const r = roles.value;
+  roles.value = { candidate: r.reference, reference: r.candidate };
+  post_open(`${r.reference.map((f) => f.name).join(', ')} (swapped)`);
+}
+
+export function drop_reference() {
+  roles.value = { ...roles.value, reference: [] };
+  post_open(roles.value.candidate.map((f) => f.name).join(', '));
+}
+
+function start_run(signal_, kind, msg_fn, extra = {}) {
+  const id = next_id++;
+  signal_.value = { id, kind, state: 'running', t0: performance.now(), progress: null, data: null, error: null, ...extra };
+  worker.postMessage(msg_fn(id));
+}
+
+export function run_compare(quick) {
+  selected_tensor.value = null;
+  start_run(compare_run, 'compare', (id) => P.msg_run_compare(id, quick), { quick });
+}
+
+export function run_ppl() {
+  const input = text_input.value ? { file: text_input.value.file, as: text_input.value.as } : { sample_text: true };
+  const use_ref = ppl_use_ref.value && !!reference.value?.open;
+  start_run(ppl_run, 'ppl', (id) => P.msg_run_ppl(id, input, ppl_ctx.value, ppl_chunks.value, use_ref),
+            { n_ctx: ppl_ctx.value, chunks: ppl_chunks.value, use_ref });
+}
+
+export function run_scan() {
+  start_run(scan_run, 'scan', (id) => P.msg_run_scan(id));
+}
+
+export function show_tensor(name) {
+  selected_tensor.value = name;
+  start_run(histogram, 'histogram', (id) => P.msg_get_histogram(id, name, 64), { name });
+}
+
+export function tokenize_text() {
+  const input = text_input.value?.as === 'text' ? { file: text_input.value.file } : { sample_text: true };
+  start_run(tokens_view, 'tokens', (id) => P.msg_tokenize(id, input, 8));
+}
+
+export function use_sample_text() {
+  text_input.value = null;
+}
+
+// Cancel: terminate the worker (the only sure way to stop a wasm loop),
+// start a fresh one and open the same files again. Every run in flight ends
+// as cancelled; results that arrive later carry a dead id and are dropped.
+export function cancel_runs() {
+  worker.terminate();
+  worker = null;
+  for (const run of Object.values(RUNS)) {
+    if (run.value?.state === 'running') run.value = { ...run.value, state: 'cancelled' };
+  }
+  if (pending_report) {
+    pending_report.reject(new Error('cancelled'));
+    pending_report = null;
+  }
+  start_worker();
+  if (roles.value.candidate.length > 0) post_open(roles.value.candidate.map((f) => f.name).join(', '), true);
+  else if (result.value) {
+    const id = next_id++;
+    job_keeps_results = true;
+    job.value = { id, label: P.SAMPLE.name };
+    worker.postMessage(P.msg_open_sample(id));
+  }
+}
+
+// ---- export ----
+let pending_report = null;
+
+function report_inputs() {
+  const r = result.value;
+  const files = [
+    ...(r?.files ?? []).map((f) => ({ role: 'candidate', name: f.name, size: f.size })),
+    ...(r?.ref_files ?? []).map((f) => ({ role: 'reference', name: f.name, size: f.size })),
+  ];
+  const ppl = ppl_run.value?.state === 'done' ? ppl_run.value.data : null;
+  if (ppl) {
+    const t = text_input.value;
+    files.push(t ? { role: 'text', name: t.file.name, size: t.file.size } : { role: 'text', name: P.SAMPLE_TEXT.name, size: 0 });
+  }
+  return {
+    files,
+    inspect: r?.report ?? null,
+    weights: compare_run.value?.state === 'done' ? compare_run.value.data : null,
+    ppl,
+  };
+}
+
+// The Markdown report, built in the core (check/report-md.h) from the same
+// JSON the page shows.
+export function make_markdown() {
+  const id = next_id++;
+  return new Promise((resolve, reject) => {
+    pending_report = { id, resolve, reject };
+    worker.postMessage(P.msg_make_report(id, report_inputs()));
+  });
+}
+
+export function full_json() {
+  return report_inputs();
 }
 
 export function sort_tensors_by(key) {

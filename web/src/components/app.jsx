@@ -1,11 +1,18 @@
-// The page: drop zone, status, then the report's sections.
+// The page: drop zone, status, inputs by role, then the report's sections,
+// the weight check, perplexity, tokenization and export.
 import { engine, engine_error, failure, job, report, result } from '../state.js';
 import { DropZone } from './drop-zone.jsx';
+import { Export } from './export.jsx';
 import { Findings } from './findings.jsx';
+import { Inputs } from './inputs.jsx';
 import { MetadataTable } from './metadata-table.jsx';
+import { PplPanel } from './ppl-panel.jsx';
 import { Stats } from './stats.jsx';
 import { Summary } from './summary.jsx';
+import { TensorDetails } from './tensor-details.jsx';
 import { TensorTable } from './tensor-table.jsx';
+import { TokensView } from './tokens-view.jsx';
+import { WeightCheck } from './weight-check.jsx';
 
 function Status() {
   if (engine.value === 'failed') return <p id="status" class="status error">{engine_error.value}</p>;
@@ -31,6 +38,12 @@ export function App() {
         {r && r.usable !== false && (
           <>
             <Summary />
+            <Inputs />
+            <WeightCheck />
+            <TensorDetails />
+            <PplPanel />
+            <TokensView />
+            <Export />
             <MetadataTable />
             <TensorTable />
           </>
