@@ -1,6 +1,8 @@
 // ggufcheck dequant / bench dequant, run as a process (GC_CLI).
 #include <gtest/gtest.h>
 
+#include "cli-util.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,15 +24,9 @@ std::vector<uint8_t> read_file(const std::string & path) {
 
 // Runs the CLI, returns its exit code and stdout.
 int run(const std::string & args, std::string * out) {
-    const std::string cmd = std::string(GC_CLI) + " " + args;
-    FILE * p = popen(cmd.c_str(), "r");
-    if (!p) return -1;
-    char buf[4096];
-    size_t n;
-    out->clear();
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
-    const int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int rc = -1;
+    *out = gc_test::run_cli(args, &rc);
+    return rc;
 }
 
 } // namespace

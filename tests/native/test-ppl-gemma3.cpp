@@ -15,6 +15,7 @@
 #include "forward/forward.h"
 #include "forward/ppl.h"
 #include "gguf-builder.h"
+#include "model-util.h"
 #include "model/model.h"
 
 using namespace gc;
@@ -141,22 +142,8 @@ std::vector<uint8_t> tiny_gemma3_safetensors(int n_layer = 7) {
     return out;
 }
 
-struct loaded {
-    file_set files;
-    gguf_model gguf;
-    model_desc desc;
-    std::unique_ptr<weight_source> weights;
-};
-
-std::unique_ptr<loaded> load(std::vector<uint8_t> bytes) {
-    auto m = std::make_unique<loaded>();
-    m->files.push_back(byte_source_from_memory(std::move(bytes), "tiny-gemma3.gguf"));
-    m->gguf = gguf_load(m->files);
-    std::string err;
-    EXPECT_TRUE(model_desc_from_gguf(m->gguf, m->desc, &err)) << err;
-    m->weights = weight_source_gguf(m->gguf, m->files);
-    return m;
-}
+using loaded = gc_test::loaded_model;
+std::unique_ptr<loaded> load(std::vector<uint8_t> bytes) { return gc_test::load_model(std::move(bytes), "tiny-gemma3.gguf"); }
 
 double ppl_of(loaded & m) {
     std::vector<int32_t> tokens(3 * 16);

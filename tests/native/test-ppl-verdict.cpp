@@ -5,6 +5,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "cli-util.h"
 #include <nlohmann/json.hpp>
 
 #include "check/ppl-verdict.h"
@@ -33,15 +35,9 @@ ppl_subject gemma4_12b(double ppl, bool half_minus_one = true) {
 }
 
 nlohmann::json run_cli(const std::string & args) {
-    const std::string cmd = std::string(GC_CLI) + " ppl --json " + args;
-    FILE * p = popen(cmd.c_str(), "r");
-    EXPECT_TRUE(p);
-    if (!p) return {};
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    EXPECT_EQ(pclose(p), 0) << out;
+    int rc = -1;
+    const std::string out = gc_test::run_cli("ppl --json " + args, &rc);
+    EXPECT_EQ(rc, 0) << out;
     return nlohmann::json::parse(out, nullptr, false);
 }
 

@@ -12,7 +12,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli-util.h"
 #include "fixture-util.h"
+#include "model-util.h"
 #include "forward/forward.h"
 #include "forward/ppl.h"
 #include "forward/what-if.h"
@@ -24,32 +26,10 @@ namespace {
 
 const std::string k_fix = GC_FIXTURES;
 const std::string k_f32 = k_fix + "/g4tiny/g4tiny-f32.gguf";
-const std::string k_tokens = k_fix + "/g4tiny/wiki.test.raw.first5120.tokens.i32";
-
-struct loaded {
-    file_set files;
-    gguf_model gguf;
-    model_desc desc;
-    std::unique_ptr<weight_source> weights;
-};
-
-std::unique_ptr<loaded> load(std::vector<uint8_t> bytes, const std::string & name) {
-    auto m = std::make_unique<loaded>();
-    m->files.push_back(byte_source_from_memory(std::move(bytes), name));
-    m->gguf = gguf_load(m->files);
-    std::string err;
-    EXPECT_TRUE(model_desc_from_gguf(m->gguf, m->desc, &err)) << err;
-    m->weights = weight_source_gguf(m->gguf, m->files);
-    return m;
-}
-
-std::vector<int32_t> tokens() {
-    std::string err;
-    auto src = byte_source_open_file(k_tokens, &err);
-    std::vector<int32_t> t;
-    EXPECT_TRUE(src && ppl_read_token_file(*src, t, &err)) << err;
-    return t;
-}
+const std::string k_tokens = gc_test::fixture_tokens_path();
+using loaded = gc_test::loaded_model;
+constexpr auto load = [](std::vector<uint8_t> bytes, const std::string & name) { return gc_test::load_model(std::move(bytes), name); };
+constexpr auto tokens = gc_test::fixture_tokens;
 
 double ppl(const model_desc & d, weight_source & w) {
     ppl_options opt;
@@ -152,15 +132,10 @@ TEST(what_if_cli, json_fields) {
         std::fwrite(bytes.data(), 1, bytes.size(), f);
         std::fclose(f);
     }
-    const std::string cmd = std::string(GC_CLI) + " ppl --json " + bad + " --tokens " + k_tokens +
-                            " -c 256 --chunks 2 --ref " + k_fix + "/g4tiny/hf --what-if layer_output_scale";
-    FILE * p = popen(cmd.c_str(), "r");
-    ASSERT_TRUE(p);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ASSERT_EQ(pclose(p), 0) << out;
+    int rc = -1;
+    const std::string out = gc_test::run_cli("ppl --json " + bad + " --tokens " + k_tokens + " -c 256 --chunks 2 --ref " + k_fix +
+                                             "/g4tiny/hf --what-if layer_output_scale", &rc);
+    ASSERT_EQ(rc, 0) << out;
     const auto j = nlohmann::json::parse(out);
     ASSERT_TRUE(j.contains("what_if")) << out;
     const auto & w = j["what_if"];
@@ -178,9 +153,6 @@ TEST(what_if_cli, json_fields) {
         EXPECT_TRUE(j.contains(k)) << k;
     }
     // --what-if without --ref is refused.
-    const std::string cmd2 = std::string(GC_CLI) + " ppl " + bad + " --tokens " + k_tokens + " -c 256 --what-if norms 2>/dev/null";
-    FILE * p2 = popen(cmd2.c_str(), "r");
-    ASSERT_TRUE(p2);
-    while (fread(buf, 1, sizeof buf, p2) > 0) {}
-    EXPECT_NE(pclose(p2), 0);
+    gc_test::run_cli("ppl " + bad + " --tokens " + k_tokens + " -c 256 --what-if norms", &rc);
+    EXPECT_NE(rc, 0);
 }

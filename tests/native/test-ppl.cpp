@@ -9,6 +9,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "cli-util.h"
+#include "model-util.h"
 #include <nlohmann/json.hpp>
 
 #include "forward/forward.h"
@@ -20,41 +23,16 @@ using namespace gc;
 namespace {
 
 const std::string k_fix = GC_FIXTURES;
-const std::string k_tokens = k_fix + "/g4tiny/wiki.test.raw.first5120.tokens.i32";
+const std::string k_tokens = gc_test::fixture_tokens_path();
 
-struct loaded {
-    file_set files;
-    gguf_model gguf;
-    model_desc desc;
-    std::unique_ptr<weight_source> weights;
-    ppl_model pm() { return { &desc, weights.get() }; }
-};
-
-std::unique_ptr<loaded> load(const std::string & path) {
-    auto m = std::make_unique<loaded>();
-    std::string err;
-    auto src = byte_source_open_file(path, &err);
-    EXPECT_TRUE(src) << err;
-    if (!src) return nullptr;
-    m->files.push_back(std::move(src));
-    m->gguf = gguf_load(m->files);
-    EXPECT_TRUE(model_desc_from_gguf(m->gguf, m->desc, &err)) << path << ": " << err;
-    m->weights = weight_source_gguf(m->gguf, m->files);
-    return m;
-}
-
-std::vector<int32_t> fixture_tokens() {
-    std::string err;
-    auto src = byte_source_open_file(k_tokens, &err);
-    std::vector<int32_t> t;
-    EXPECT_TRUE(src && ppl_read_token_file(*src, t, &err)) << err;
-    return t;
-}
+using gc_test::fixture_tokens;
+using gc_test::load_model;
+using loaded = gc_test::loaded_model;
 
 ppl_result run(const std::string & path, int64_t chunks, const std::string & ref_path = "") {
-    auto m = load(path);
+    auto m = load_model(path);
     std::unique_ptr<loaded> r;
-    if (!ref_path.empty()) r = load(ref_path);
+    if (!ref_path.empty()) r = load_model(ref_path);
     ppl_options opt;
     opt.n_ctx = 256;
     opt.max_chunks = chunks;
@@ -70,7 +48,7 @@ double rel(double a, double b) { return std::fabs(a / b - 1.0); }
 } // namespace
 
 TEST(ppl_model_desc, stories260k_llama_hparams) {
-    auto m = load(k_fix + "/stories260K/stories260K-F32.gguf");
+    auto m = load_model(k_fix + "/stories260K/stories260K-F32.gguf");
     const model_desc & d = m->desc;
     EXPECT_EQ(d.arch, "llama");
     EXPECT_EQ(d.n_embd, 64);
@@ -88,7 +66,7 @@ TEST(ppl_model_desc, stories260k_llama_hparams) {
 }
 
 TEST(ppl_model_desc, g4tiny_gemma4_layer_pattern) {
-    auto m = load(k_fix + "/g4tiny/g4tiny-f32.gguf");
+    auto m = load_model(k_fix + "/g4tiny/g4tiny-f32.gguf");
     const model_desc & d = m->desc;
     EXPECT_EQ(d.arch, "gemma4");
     EXPECT_EQ(d.embd_scale, 16.0f);
@@ -222,7 +200,7 @@ TEST(ppl_reference, g4tiny_bf16_and_q4_0_against_f32) {
 
 // The batch split must not change the numbers (chunks are independent).
 TEST(ppl_engine, batching_does_not_change_results) {
-    auto m = load(k_fix + "/g4tiny/g4tiny-Q4_K_M.gguf");
+    auto m = load_model(k_fix + "/g4tiny/g4tiny-Q4_K_M.gguf");
     const auto tokens = fixture_tokens();
     ppl_options opt;
     opt.n_ctx = 256;
@@ -240,7 +218,7 @@ TEST(ppl_engine, batching_does_not_change_results) {
 // Streaming: one batch reads every layer tensor once and the head once;
 // nothing close to the whole model is held (bytes read ~ file data size).
 TEST(ppl_engine, one_batch_reads_each_tensor_once) {
-    auto m = load(k_fix + "/stories260K/stories260K-Q8_0.gguf");
+    auto m = load_model(k_fix + "/stories260K/stories260K-Q8_0.gguf");
     const auto tokens = fixture_tokens();
     ppl_options opt;
     opt.n_ctx = 256;
@@ -262,7 +240,7 @@ TEST(ppl_engine, one_batch_reads_each_tensor_once) {
 }
 
 TEST(ppl_engine, hostile_inputs_fail_cleanly) {
-    auto m = load(k_fix + "/stories260K/stories260K-F32.gguf");
+    auto m = load_model(k_fix + "/stories260K/stories260K-F32.gguf");
     ppl_options opt;
     opt.n_ctx = 256;
     ppl_result r;
@@ -319,15 +297,10 @@ TEST(ppl_engine, truncated_model_is_refused_before_running) {
 
 // The hook's command: text input through the model's tokenizer, JSON out.
 TEST(ppl_cli, text_input_json_contract) {
-    const std::string cmd = std::string(GC_CLI) + " ppl --json " + k_fix + "/stories260K/stories260K-F32.gguf -f " + k_fix +
-                            "/text/wiki.test.raw -c 256 --chunks 8";
-    FILE * p = popen(cmd.c_str(), "r");
-    ASSERT_TRUE(p);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ASSERT_EQ(pclose(p), 0) << out;
+    int rc = -1;
+    const std::string out = gc_test::run_cli("ppl --json " + k_fix + "/stories260K/stories260K-F32.gguf -f " + k_fix +
+                                             "/text/wiki.test.raw -c 256 --chunks 8", &rc);
+    ASSERT_EQ(rc, 0) << out;
     const auto j = nlohmann::json::parse(out);
     EXPECT_EQ(j["n_ctx"], 256);
     EXPECT_EQ(j["n_chunks"], 8);
@@ -340,15 +313,10 @@ TEST(ppl_cli, text_input_json_contract) {
 }
 
 TEST(ppl_cli, text_mode_prints_llama_perplexity_lines) {
-    const std::string cmd = std::string(GC_CLI) + " ppl " + k_fix + "/g4tiny/g4tiny-Q8_0.gguf --tokens " + k_tokens +
-                            " -c 256 --chunks 3 --ref " + k_fix + "/g4tiny/g4tiny-f32.gguf";
-    FILE * p = popen(cmd.c_str(), "r");
-    ASSERT_TRUE(p);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ASSERT_EQ(pclose(p), 0) << out;
+    int rc = -1;
+    const std::string out = gc_test::run_cli("ppl " + k_fix + "/g4tiny/g4tiny-Q8_0.gguf --tokens " + k_tokens +
+                                             " -c 256 --chunks 3 --ref " + k_fix + "/g4tiny/g4tiny-f32.gguf", &rc);
+    ASSERT_EQ(rc, 0) << out;
     EXPECT_EQ(out.rfind("[1]", 0), 0u) << out;
     EXPECT_NE(out.find("[3]"), std::string::npos);
     EXPECT_NE(out.find("Final estimate: PPL = "), std::string::npos);
@@ -357,15 +325,9 @@ TEST(ppl_cli, text_mode_prints_llama_perplexity_lines) {
 
 namespace {
 nlohmann::json run_cli_json(const std::string & args) {
-    const std::string cmd = std::string(GC_CLI) + " ppl --json " + args;
-    FILE * p = popen(cmd.c_str(), "r");
-    EXPECT_TRUE(p);
-    if (!p) return {};
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    EXPECT_EQ(pclose(p), 0) << out;
+    int rc = -1;
+    const std::string out = gc_test::run_cli("ppl --json " + args, &rc);
+    EXPECT_EQ(rc, 0) << out;
     return nlohmann::json::parse(out, nullptr, false);
 }
 } // namespace

@@ -2,26 +2,14 @@
 // the files with hashes, the per-layer table and the findings.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <string>
 
 #include "check/report-md.h"
+#include "cli-util.h"
 
 namespace {
 
-std::string run(const std::string & args, int * rc) {
-    const std::string cmd = std::string(GC_CLI) + " " + args + " 2>/dev/null";
-    std::unique_ptr<FILE, int (*)(FILE *)> p(popen(cmd.c_str(), "r"), pclose);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
-    const int status = pclose(p.release());
-    *rc = WEXITSTATUS(status);
-    return out;
-}
 
 const std::string FX = GC_FIXTURES;
 
@@ -29,7 +17,7 @@ const std::string FX = GC_FIXTURES;
 
 TEST(Report, MarkdownForAComparison) {
     int rc = 0;
-    const std::string md = run("report " + FX + "/stories260K/stories260K-Q4_0.gguf --ref " + FX + "/stories260K/hf --sha256", &rc);
+    const std::string md = gc_test::run_cli("report " + FX + "/stories260K/stories260K-Q4_0.gguf --ref " + FX + "/stories260K/hf --sha256", &rc);
     EXPECT_EQ(rc, 0);
     EXPECT_NE(md.find("**Weights: healthy.**"), std::string::npos) << md;
     EXPECT_NE(md.find("fd93abd9957992763c863e7e3f30934baf1e7a2e31b6c911a720cd109daed40d"), std::string::npos);  // fixture README
@@ -54,7 +42,7 @@ TEST(Report, DamageAndFindingsAppear) {
 
 TEST(Report, ReferenceFreeSaysSo) {
     int rc = 0;
-    const std::string md = run("report " + FX + "/g4tiny/g4tiny-Q4_0.gguf", &rc);
+    const std::string md = gc_test::run_cli("report " + FX + "/g4tiny/g4tiny-Q4_0.gguf", &rc);
     EXPECT_EQ(rc, 0);
     EXPECT_NE(md.find("no reference: statistics only"), std::string::npos) << md;
     EXPECT_NE(md.find("reference_free"), std::string::npos);

@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include "cli-util.h"
 #include "compute/thread-pool.h"
+#include "model-util.h"
 #include "forward/forward.h"
 #include "forward/ppl.h"
 #include "model/model.h"
@@ -21,36 +23,10 @@ using namespace gc;
 namespace {
 
 const std::string k_fix = GC_FIXTURES;
-const std::string k_tokens = k_fix + "/g4tiny/wiki.test.raw.first5120.tokens.i32";
-
-struct loaded {
-    file_set files;
-    gguf_model gguf;
-    model_desc desc;
-    std::unique_ptr<weight_source> weights;
-    ppl_model pm() { return { &desc, weights.get() }; }
-};
-
-std::unique_ptr<loaded> load(const std::string & path) {
-    auto m = std::make_unique<loaded>();
-    std::string err;
-    auto src = byte_source_open_file(path, &err);
-    EXPECT_TRUE(src) << err;
-    if (!src) return nullptr;
-    m->files.push_back(std::move(src));
-    m->gguf = gguf_load(m->files);
-    EXPECT_TRUE(model_desc_from_gguf(m->gguf, m->desc, &err)) << path << ": " << err;
-    m->weights = weight_source_gguf(m->gguf, m->files);
-    return m;
-}
-
-std::vector<int32_t> fixture_tokens() {
-    std::string err;
-    auto src = byte_source_open_file(k_tokens, &err);
-    std::vector<int32_t> t;
-    EXPECT_TRUE(src && ppl_read_token_file(*src, t, &err)) << err;
-    return t;
-}
+const std::string k_tokens = gc_test::fixture_tokens_path();
+using gc_test::fixture_tokens;
+using loaded = gc_test::loaded_model;
+constexpr auto load = [](const std::string & path) { return gc_test::load_model(path); };
 
 ppl_result run(const std::string & path, const std::string & ref_path, int threads, int64_t tile_floats,
                int32_t batch_chunks) {
@@ -171,15 +147,7 @@ TEST(threads, llama_ppl_bit_identical_for_1_2_3_threads) {
 
 TEST(threads, cli_threads_option) {
     auto out = [](const std::string & args, int & rc) {
-        const std::string cmd = std::string(GC_CLI) + " ppl --json " + k_fix + "/g4tiny/g4tiny-Q8_0.gguf --tokens " +
-                                k_tokens + " -c 128 --chunks 3 " + args + " 2>/dev/null";
-        FILE * p = popen(cmd.c_str(), "r");
-        std::string s;
-        char buf[4096];
-        size_t n;
-        while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) s.append(buf, n);
-        rc = p ? pclose(p) : -1;
-        return s;
+        return gc_test::run_cli("ppl --json " + k_fix + "/g4tiny/g4tiny-Q8_0.gguf --tokens " + k_tokens + " -c 128 --chunks 3 " + args, &rc);
     };
     int rc1 = 0, rc3 = 0, rcb = 0, rcz = 0;
     const std::string a = out("-t 1", rc1), b = out("--threads 3", rc3);

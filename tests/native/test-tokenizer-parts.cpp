@@ -4,6 +4,8 @@
 // token-id files, and the CLI.
 #include <gtest/gtest.h>
 
+#include "cli-util.h"
+
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -392,14 +394,10 @@ TEST(TokenIds, ParseForms) {
 }
 
 TEST(TokenizerCli, TokenizeJson) {
-    const std::string cmd = std::string(GC_CLI) + " tokenize " + fixture("stories260K/stories260K-F32.gguf") +
-                            " --text 'Hello world' --add-special --json";
-    FILE * p = popen(cmd.c_str(), "r");
-    ASSERT_TRUE(p);
-    std::string out;
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    ASSERT_EQ(pclose(p), 0);
+    int rc = -1;
+    const std::string out = gc_test::run_cli("tokenize " + fixture("stories260K/stories260K-F32.gguf") +
+                                             " --text 'Hello world' --add-special --json", &rc);
+    ASSERT_EQ(rc, 0);
     const auto j = nlohmann::json::parse(out);
     EXPECT_EQ(j["ids"], nlohmann::json({ 1, 346, 306, 414, 263, 304, 341 }));
     EXPECT_EQ(j["pieces"][1], SP + "He");
