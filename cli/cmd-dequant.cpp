@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "check/value-scan.h"
 #include "commands.h"
 #include "format/ggml-types.h"
 #include "format/gguf.h"
@@ -52,55 +53,31 @@ gc::byte_source & source_of(gc::file_set & sources, const gc::gguf_model & m, co
     return *sources[m.part_source[t.part]];
 }
 
+// The scan itself is check/value-scan.h (shared with the page).
 int run_stats(gc::file_set & sources, const gc::gguf_model & model, bool as_json, const gc::dequant_options & opt) {
-    nlohmann::json tensors = nlohmann::json::array(), skipped = nlohmann::json::array();
-    bool poisoned = false;
-    if (!as_json) {
-        std::printf("%-40s %-8s %12s %12s %12s %12s %6s %6s %6s %8s %8s %8s\n", "tensor", "type", "min", "max", "mean",
-                    "std", "nan", "inf", "subn", "zeroblk", "scale0", "scaleNF");
+    const gc::value_scan_result r = gc::value_scan(sources, model, opt);
+    if (as_json) {
+        std::printf("%s\n", gc::value_scan_json(r).dump(1).c_str());
+        return r.poisoned ? 2 : 0;
     }
-    for (const gc::gguf_tensor & t : model.tensors) {
-        const gc::gguf_tensor_info & ti = *t.info;
-        gc::tensor_layout lay;
-        std::string err;
-        gc::tensor_stats st;
-        if (!gc::tensor_layout_from_gguf(t, &lay, &err) ||
-            !gc::tensor_stats_compute(source_of(sources, model, t), lay, &st, &err, opt)) {
-            skipped.push_back({ { "name", ti.name }, { "type_id", ti.type }, { "type", type_name(ti.type) }, { "reason", err } });
-            if (!as_json) std::printf("%-40s %-8s skipped: %s\n", ti.name.c_str(), type_name(ti.type).c_str(), err.c_str());
+    std::printf("%-40s %-8s %12s %12s %12s %12s %6s %6s %6s %8s %8s %8s\n", "tensor", "type", "min", "max", "mean",
+                "std", "nan", "inf", "subn", "zeroblk", "scale0", "scaleNF");
+    size_t skipped = 0;
+    for (const gc::value_scan_row & row : r.rows) {
+        if (!row.scanned) {
+            std::printf("%-40s %-8s skipped: %s\n", row.name.c_str(), row.type.c_str(), row.reason.c_str());
+            ++skipped;
             continue;
         }
-        poisoned = poisoned || st.n_nan || st.n_inf || st.scale_nonfinite_blocks;
-        const bool any = st.n_finite > 0;
-        if (as_json) {
-            nlohmann::json j = {
-                { "name", ti.name }, { "type", type_name(ti.type) }, { "type_id", ti.type }, { "shape", shape_text(ti) },
-                { "count", st.count }, { "finite", st.n_finite },
-                { "min", any ? nlohmann::json(st.min) : nlohmann::json(nullptr) },
-                { "max", any ? nlohmann::json(st.max) : nlohmann::json(nullptr) },
-                { "mean", any ? nlohmann::json(st.mean) : nlohmann::json(nullptr) },
-                { "std", any ? nlohmann::json(st.std) : nlohmann::json(nullptr) },
-                { "nan", st.n_nan }, { "inf", st.n_inf }, { "subnormal", st.n_subnormal },
-                { "blocks", st.blocks }, { "zero_blocks", st.zero_blocks }, { "scale_blocks", st.scale_blocks },
-                { "scale_zero_blocks", st.scale_zero_blocks }, { "scale_nonfinite_blocks", st.scale_nonfinite_blocks },
-            };
-            tensors.push_back(std::move(j));
-        } else {
-            std::printf("%-40s %-8s %12.5g %12.5g %12.5g %12.5g %6llu %6llu %6llu %8llu %8llu %8llu\n", ti.name.c_str(),
-                        type_name(ti.type).c_str(), st.min, st.max, st.mean, st.std, (unsigned long long) st.n_nan,
-                        (unsigned long long) st.n_inf, (unsigned long long) st.n_subnormal,
-                        (unsigned long long) st.zero_blocks, (unsigned long long) st.scale_zero_blocks,
-                        (unsigned long long) st.scale_nonfinite_blocks);
-        }
+        const gc::tensor_stats & st = row.stats;
+        std::printf("%-40s %-8s %12.5g %12.5g %12.5g %12.5g %6llu %6llu %6llu %8llu %8llu %8llu\n", row.name.c_str(),
+                    row.type.c_str(), st.min, st.max, st.mean, st.std, (unsigned long long) st.n_nan,
+                    (unsigned long long) st.n_inf, (unsigned long long) st.n_subnormal,
+                    (unsigned long long) st.zero_blocks, (unsigned long long) st.scale_zero_blocks,
+                    (unsigned long long) st.scale_nonfinite_blocks);
     }
-    if (as_json) {
-        const nlohmann::json out = { { "kernel", opt.use_ref ? "scalar" : gc::dequant_fast_isa() },
-                                     { "tensors", tensors }, { "skipped", skipped } };
-        std::printf("%s\n", out.dump(1).c_str());
-    } else if (!skipped.empty()) {
-        std::printf("%zu tensor(s) skipped (type not decodable)\n", skipped.size());
-    }
-    return poisoned ? 2 : 0;
+    if (skipped > 0) std::printf("%zu tensor(s) skipped (type not decodable)\n", skipped);
+    return r.poisoned ? 2 : 0;
 }
 
 int run_dump(gc::file_set & sources, const gc::gguf_model & model, const std::string & name, bool has_rows,

@@ -21,6 +21,7 @@
 #include "open-files.h"
 #include "forward/ppl-report.h"
 #include "forward/ppl.h"
+#include "forward/ppl-run.h"
 #include "forward/what-if.h"
 #include "model/model.h"
 #include "tokenizer/tokenizer.h"
@@ -78,17 +79,9 @@ bool open_reference(const std::vector<std::string> & paths, const opened_model &
         for (const auto & f : r.ref.findings) error += "\n  " + f.message;
         return false;
     }
-    for (const auto & f : r.ref.findings) {
-        if (f.level == gc::severity::error) {
-            error = f.message;
-            return false;
-        }
-    }
-    if (r.ref.kind == "gguf") return gc::model_desc_from_gguf(r.ref.gguf, r.desc, &error);
-    // The candidate's recipe with the config's hyper-parameters; each
-    // disagreement with the candidate's metadata is a finding.
-    gc::model_desc_for_hf(cand.desc, r.ref.hf, r.desc, r.ref.findings);
-    return true;
+    // A GGUF's own description, or the candidate's recipe with the config's
+    // hyper-parameters (each disagreement is a finding); shared with the page.
+    return gc::ppl_reference_desc(cand.desc, r.ref, r.desc, &error);
 }
 
 } // namespace
@@ -207,11 +200,7 @@ int cmd_ppl(int argc, char ** argv) {
     // BOS comes from the model's tokenizer (llama.cpp's vocab rules); when no
     // tokenizer can be built, from the metadata keys the model description read.
     gc::tokenizer_load_result tl = gc::tokenizer_from_gguf(cand.gguf);
-    if (tl.tok) {
-        opt.bos_id = tl.tok->add_bos() && tl.tok->bos() >= 0 ? tl.tok->bos() : -2;
-    } else {
-        opt.bos_id = -1;
-    }
+    opt.bos_id = gc::ppl_bos_id(tl);
     if (!text_path.empty()) {
         if (!tl.tok) {
             std::fprintf(stderr, "ppl: no tokenizer for this model's vocabulary; use --tokens FILE\n");
@@ -232,9 +221,8 @@ int cmd_ppl(int argc, char ** argv) {
             std::fprintf(stderr, "ppl: cannot read %s\n", text_path.c_str());
             return 1;
         }
-        // As llama-perplexity: the whole text at once, special tokens added
-        // (BOS first when the vocab adds it), special-token text not parsed.
-        tokens = tl.tok->tokenize(text, true, false);
+        // As llama-perplexity (forward/ppl-run.h).
+        tokens = gc::ppl_tokenize_text(*tl.tok, text);
         text_id = gc::ppl_text_identify(text);
     } else {
         text_id = gc::ppl_tokens_identify(tokens);
@@ -280,18 +268,7 @@ int cmd_ppl(int argc, char ** argv) {
     }
 
     // Verdict from known values (the reference, when given, says more).
-    gc::ppl_subject subj;
-    subj.arch = cand.desc.arch;
-    subj.n_layer = (int32_t) cand.desc.layers.size();
-    subj.n_embd = cand.desc.n_embd;
-    subj.n_vocab = cand.desc.n_vocab;
-    subj.n_params = gc::gguf_param_count(cand.gguf);
-    subj.text = text_id;
-    subj.n_ctx = result.n_ctx;
-    subj.n_chunks = result.n_chunks;
-    subj.score_from_half_minus_one = opt.score_from_half_minus_one;
-    subj.ppl = result.ppl;
-    const gc::ppl_verdict verdict = gc::ppl_judge(subj);
+    const gc::ppl_verdict verdict = gc::ppl_judge_run(cand.desc, cand.gguf, text_id, opt, result);
 
     if (as_json) {
         std::printf("%s\n", gc::ppl_report_json(result, wi.get(), &verdict, ref.ref.findings,
