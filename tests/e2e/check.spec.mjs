@@ -95,6 +95,27 @@ test('drop stories260K-Q4_0 + its hf/ files: roles, heatmap, verdict, Markdown e
   expect(requests).toEqual([]);
 });
 
+test('reference from a folder picker; two GGUFs: the smaller is the candidate, swap', async ({ page }) => {
+  await open_page(page);
+  await page.setInputFiles('#file-input', Q4);
+  await expect(page.locator('#role-candidate')).toContainText('stories260K-Q4_0.gguf');
+  await page.setInputFiles('#ref-folder-input', join(S, 'hf'));
+  await expect(page.locator('#role-reference')).toHaveAttribute('data-open', 'true');
+  await expect(page.locator('#role-reference')).toContainText('model.safetensors');
+  await expect(page.locator('#role-reference')).not.toContainText('tokenizer.model');
+
+  const F32 = join(S, 'stories260K-F32.gguf');
+  await page.setInputFiles('#file-input', [F32, Q4]);
+  await expect(page.locator('#role-reference')).toContainText('stories260K-F32.gguf');
+  await expect(page.locator('#role-candidate')).toContainText('stories260K-Q4_0.gguf');
+  await page.click('#swap-roles');
+  await expect(page.locator('#role-candidate')).toContainText('stories260K-F32.gguf');
+  await expect(page.locator('#role-reference')).toContainText('stories260K-Q4_0.gguf');
+  await expect(page.locator('#reference-description')).toBeVisible();
+  await page.click('#check-full');
+  await expect(page.locator('#verdict')).toBeVisible();
+});
+
 test('ppl on the built-in excerpt, 2 chunks of 256: the CLI number, in the Markdown report too', async ({ page }) => {
   await open_page(page);
   await page.setInputFiles('#file-input', Q4);

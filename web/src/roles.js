@@ -65,7 +65,9 @@ export function assign_roles(files, current = { candidate: [], reference: [] }) 
   const groups = [...sets.values()].sort((a, b) => total(a) - total(b));
   if (groups.length > 0) {
     out.candidate = groups[0];
-    out.reference = by.hf.length > 0 ? by.hf : (groups[1] ?? []);
+    // A reference dropped before its candidate waits for it.
+    const waiting = current.candidate.length === 0 ? current.reference : [];
+    out.reference = by.hf.length > 0 ? by.hf : (groups[1] ?? waiting);
   } else {
     // Only HF files: they become the reference of the open candidate.
     out.reference = by.hf;

@@ -164,6 +164,10 @@ export function open_files(files) {
     return;
   }
   roles.value = { candidate: next.candidate, reference: next.reference };
+  if (next.candidate.length === 0) {
+    failure.value = 'These are reference files (Hugging Face checkpoint); drop the GGUF file to check against them too.';
+    return;
+  }
   post_open(list.filter((f) => next.candidate.includes(f) || next.reference.includes(f)).map((f) => f.name).join(', ') ||
             next.candidate.map((f) => f.name).join(', '));
 }
