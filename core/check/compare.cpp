@@ -236,12 +236,21 @@ compare_report compare_weights(weight_source & cand, weight_source & ref, const 
     bool provenance = false;
     for (const auto & f : rep.findings) provenance = provenance || f.code == "reference_differs";
     const std::string how = opt.quick ? " (quick check: sampled rows)" : "";
-    if (n_damaged > 0) {
+    const bool mostly_other_shapes = !mismatched.empty() && mismatched.size() * 2 >= rep.tensors.size();
+    if (n_damaged > 0 && !mostly_other_shapes) {
         rep.verdict = "damaged";
         rep.summary = std::to_string(n_damaged) + " tensor(s) are damaged: they differ from the reference far more than their quantization type explains" + how + ".";
-    } else if (n_suspicious > 0) {
+    } else if (n_suspicious > 0 && !mostly_other_shapes) {
         rep.verdict = "suspicious";
         rep.summary = std::to_string(n_suspicious) + " tensor(s) differ from the reference more than their quantization type usually does" + how + ".";
+    } else if (!mismatched.empty()) {
+        // Shapes that differ mean another model (size or variant), not
+        // damage: "healthy" over the few tensors that happen to match
+        // would be misleading.
+        rep.verdict = "reference_mismatch";
+        rep.summary = std::to_string(mismatched.size()) + " of " + std::to_string(rep.tensors.size()) +
+            " tensors have a different shape than in the reference: the reference is a different model (size or variant). "
+            "Drop the reference of this very model" + how + ".";
     } else if (provenance) {
         rep.verdict = "reference_mismatch";
         rep.summary = "The weights agree within quantization noise, but the reference seems to be a different checkpoint or revision" + how + ".";
@@ -257,6 +266,17 @@ void compare_add_input_findings(compare_report & r, const finding_list & cand, c
     all.insert(all.end(), ref.begin(), ref.end());
     all.insert(all.end(), r.findings.begin(), r.findings.end());
     r.findings = std::move(all);
+    // A reference of another architecture: whatever matched by name, the
+    // comparison says nothing about this model.
+    if (!findings_have_errors(cand) && r.verdict != "cancelled") {
+        for (const auto & f : ref) {
+            if (f.code == "architecture_mismatch") {
+                r.verdict = "reference_mismatch";
+                r.summary = f.message;
+                break;
+            }
+        }
+    }
     if (findings_have_errors(cand) && r.verdict != "cancelled") {
         r.verdict = "damaged";
         for (const auto & f : cand) {

@@ -15,13 +15,14 @@ bool reference_open(file_set & files, const std::string & cand_arch, reference_m
         out.gguf = gguf_load(files);
         out.findings = out.gguf.findings;
         if (!out.gguf.usable) {
-            if (error) *error = "the reference GGUF cannot be read";
+            if (error) *error = "the reference GGUF cannot be read (see its findings); drop a readable reference or none";
             return false;
         }
         const std::string arch = out.gguf.architecture();
         if (!cand_arch.empty() && !arch.empty() && arch != cand_arch) {
             out.findings.push_back({ severity::error, "architecture_mismatch", "the reference is a " + arch +
-                " model but the candidate is " + cand_arch + ": they cannot be compared.", "", "", {} });
+                " model but the candidate is " + cand_arch + ": they cannot be compared. Drop the reference of this very model "
+                "(its Hugging Face folder, or its F16/BF16/Q8_0 GGUF) instead.", "", "", {} });
         }
         out.description = "reference GGUF (" + arch + ", " + std::to_string(out.gguf.tensors.size()) + " tensors)";
         out.weights = weight_source_gguf(out.gguf, files);
@@ -31,7 +32,8 @@ bool reference_open(file_set & files, const std::string & cand_arch, reference_m
     out.hf = hf_load(files);
     out.findings = out.hf.findings;
     if (!out.hf.usable) {
-        if (error) *error = "no readable safetensors file in the reference";
+        if (error) *error = "no readable safetensors file in the reference (see its findings): drop the *.safetensors files "
+                                "together with config.json (and *.safetensors.index.json for a sharded checkpoint)";
         return false;
     }
     out.family = hf_family_detect(out.hf, cand_arch);
@@ -44,7 +46,8 @@ bool reference_open(file_set & files, const std::string & cand_arch, reference_m
         const hf_family cand_family = hf_family_detect(hf_model{}, cand_arch);
         if (cand_family.known && cand_family.name != out.family.name) {
             out.findings.push_back({ severity::error, "architecture_mismatch", "the reference is a " + out.family.name +
-                " checkpoint but the candidate is " + cand_arch + ": they cannot be compared.", "", "", {} });
+                " checkpoint but the candidate is " + cand_arch + ": they cannot be compared. Drop the Hugging Face folder "
+                "of this very model (the repository the GGUF was converted from) instead.", "", "", {} });
         }
     }
     std::set<std::string> dtypes;

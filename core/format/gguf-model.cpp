@@ -43,6 +43,14 @@ static int64_t split_no(const gguf_file & f) {
 
 gguf_model gguf_load(file_set & sources) {
     gguf_model model;
+    if (sources.empty()) {
+        // The page opens whatever was dropped as the candidate; only
+        // reference files (safetensors, config.json) leave it empty.
+        model.findings.push_back({ severity::error, "no_model",
+            "no GGUF file to check. Hugging Face files (*.safetensors, config.json) only serve as the reference of a GGUF: "
+            "drop the .gguf file, together with them if you want the weights compared.", "", "", {} });
+        return model;
+    }
     for (size_t s = 0; s < sources.size(); ++s) {
         gguf_parse_result r = gguf_parse(*sources[s]);
         if (!r.ok) {
@@ -51,7 +59,7 @@ gguf_model gguf_load(file_set & sources) {
             f.code = r.error_code;
             f.file = sources[s]->name();
             f.message = sources[s]->name() + ": " + r.error;
-            if (r.error_code == "truncated") {
+            if (r.error_code == "truncated" && r.file.file_size > 0) {
                 f.message += ". The file is cut off inside its header: the download is incomplete; download it again.";
             }
             model.findings.push_back(std::move(f));

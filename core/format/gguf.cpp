@@ -2,9 +2,11 @@
 #include "format/gguf.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
+#include "format/file-kind.h"
 #include "format/ggml-types.h"
 
 namespace gc {
@@ -176,11 +178,23 @@ bool gguf_reader::read_string(std::string & out, const char * what) {
 
 bool gguf_reader::read_header(gguf_header & out) {
     char magic[4];
+    if (src_.size() == 0) {
+        return fail("truncated", "the file is empty (0 bytes): nothing was saved, the download or copy did not finish; "
+                                 "download the file again");
+    }
     if (!read_bytes(magic, 4, "the magic")) return false;
     if (std::memcmp(magic, "GGUF", 4) != 0) {
-        std::string got;
-        for (char c : magic) got += (c >= 32 && c < 127) ? c : '?';
-        return fail("bad_magic", "not a GGUF file: the first 4 bytes are \"" + got + "\", not \"GGUF\"");
+        // Name what the file looks like (an HTML error page, a zip, a
+        // safetensors file, ...): that is what the user can act on.
+        std::string got, hex;
+        for (char c : magic) {
+            got += (c >= 32 && c < 127) ? c : '?';
+            char h[4];
+            std::snprintf(h, sizeof h, "%s%02x", hex.empty() ? "" : " ", (unsigned) (uint8_t) c);
+            hex += h;
+        }
+        return fail("bad_magic", "not a GGUF file: it starts with \"" + got + "\" (" + hex + ") at offset 0, not \"GGUF\". " +
+                                     file_kind_explain(file_kind_of(src_)));
     }
     if (!read_scalar(out.version, "the version")) return false;
     if (out.version == 1) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "format/file-kind.h"
 #include "quant/dequant.h"
 
 namespace gc {
@@ -115,17 +116,32 @@ bool hf_is_reference_file(std::string_view name) {
            ends_with(name, "/config.json");
 }
 
+// What a file that fails the safetensors header checks looks like instead
+// (a GGUF dropped as reference, an HTML page or a Git LFS pointer saved under
+// the .safetensors name, ...), and what to do.
+static std::string not_safetensors_hint(byte_source & src) {
+    const file_kind k = file_kind_of(src);
+    if (k == file_kind::safetensors || k == file_kind::unknown) {
+        return "The file is damaged or cut off: download it again and compare its size and sha256 with the ones "
+               "the download page shows.";
+    }
+    if (k == file_kind::gguf) return "It is a GGUF file: give it a .gguf name so that it is opened as one.";
+    return file_kind_explain(k);
+}
+
 bool safetensors_parse(byte_source & src, size_t shard, hf_model & out) {
     const std::string & file = src.name();
     uint64_t n = 0;
     if (src.size() < 8 || !src.read(0, &n, 8)) {
         out.findings.push_back(make(severity::error, "truncated", file + " is too short to be a safetensors file (" +
-                                                                    std::to_string(src.size()) + " bytes).", file));
+                                                                    std::to_string(src.size()) + " bytes). " +
+                                                                    file_kind_explain(file_kind_of(src)), file));
         return false;
     }
     if (n > src.size() - 8 || n > SAFETENSORS_MAX_HEADER) {
         out.findings.push_back(make(severity::error, "bad_header", file + ": declares a " + std::to_string(n) +
-            "-byte header but the file has " + std::to_string(src.size()) + " bytes; not a safetensors file or cut off.", file));
+            "-byte header but the file has " + std::to_string(src.size()) + " bytes; not a safetensors file or cut off. " +
+            not_safetensors_hint(src), file));
         return false;
     }
     std::string text((size_t) n, '\0');
@@ -135,7 +151,8 @@ bool safetensors_parse(byte_source & src, size_t shard, hf_model & out) {
     }
     json header = json::parse(text, nullptr, false);
     if (header.is_discarded() || !header.is_object()) {
-        out.findings.push_back(make(severity::error, "bad_header", file + ": the header is not a JSON object.", file));
+        out.findings.push_back(make(severity::error, "bad_header", file + ": the header (bytes 8 to " + std::to_string(8 + n) +
+            ") is not a JSON object. " + not_safetensors_hint(src), file));
         return false;
     }
     st_shard s;
