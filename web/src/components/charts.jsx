@@ -32,7 +32,7 @@ export function Heatmap({ grid, selected, onPick, label }) {
 }
 
 // series = [{ name, points: [{ layer, value }] }]; x = layer.
-export function LineChart({ id, series, ylabel, width = 560, height = 240 }) {
+export function LineChart({ id, series, ylabel, xlabel = 'layer', width = 520, height = 240 }) {
   const pts = series.flatMap((s) => s.points);
   if (pts.length === 0) return null;
   const left = 64, right = 130, top = 10, bottom = 28;
@@ -50,8 +50,8 @@ export function LineChart({ id, series, ylabel, width = 560, height = 240 }) {
       <line class="frame" x1={left} y1={top} x2={left} y2={top + ph} />
       <line class="frame" x1={left} y1={top + ph} x2={left + pw} y2={top + ph} />
       {ticks.map((t, i) => <text key={i} class="axis" x={left - 4} y={Y(t) + 4} text-anchor="end">{t.toFixed(digits)}</text>)}
-      {[...new Set(xs)].map((x) => <text key={x} class="axis" x={X(x)} y={top + ph + 16} text-anchor="middle">{x}</text>)}
-      <text class="axis" x={left + pw / 2} y={height - 1} text-anchor="middle">layer</text>
+      {[...new Set(xs)].filter((x, i, all) => all.length <= 16 || i % Math.ceil(all.length / 16) === 0).map((x) => <text key={x} class="axis" x={X(x)} y={top + ph + 16} text-anchor="middle">{x}</text>)}
+      <text class="axis" x={left + pw / 2} y={height - 1} text-anchor="middle">{xlabel}</text>
       {series.map((s, k) => (
         <g key={s.name} data-series={s.name}>
           <polyline fill="none" stroke={PALETTE[k % PALETTE.length]} stroke-width="1.5"
@@ -67,7 +67,7 @@ export function LineChart({ id, series, ylabel, width = 560, height = 240 }) {
 
 // A curve over an index (the ppl per-chunk cumulative values).
 export function IndexChart({ id, values, ylabel }) {
-  return <LineChart id={id} ylabel={ylabel} series={[{ name: ylabel, points: values.map((v, i) => ({ layer: i + 1, value: v })) }]} />;
+  return <LineChart id={id} ylabel={ylabel} xlabel="chunk" series={[{ name: ylabel, points: values.map((v, i) => ({ layer: i + 1, value: v })) }]} />;
 }
 
 // h = the histogram JSON (quant/tensor-histogram.h).

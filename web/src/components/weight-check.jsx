@@ -102,7 +102,7 @@ function Result({ data }) {
           <h3>{with_ref ? 'Cosine relative to each type’s expected noise' : 'Distance from the class trend'}</h3>
           <Heatmap grid={grid} selected={selected_tensor.value} onPick={show_tensor}
                    label="layers by tensor class; green = within the type's band, red = far outside, grey = not compared" />
-          <p class="dim legend-text">green: within the quant type’s usual noise · yellow → red: 3× … 30× noisier · grey: not compared. Click a cell for details.</p>
+          <p class="dim legend-text">colour: (1 − cos) relative to the quant type’s usual error — green ≤ 1×, shading through yellow to red at 30× (damaged: red) · grey: not compared. Click a cell for details.</p>
         </div>
         <div>
           <h3>{with_ref ? 'Cosine per class across layers' : 'RMS per class across layers'}</h3>
