@@ -27,8 +27,7 @@
 //        { done, total, tensor } (bytes); kind 'ppl': { batch, n_batches,
 //        layer, n_layers, chunks_done, n_chunks }
 //   { type: RESULT, id, kind, data, ms }       kind 'compare' (the JSON of
-//        `ggufcheck compare --json`), 'ppl' (`ggufcheck ppl --json`, plus
-//        n_tokens), 'scan' (`ggufcheck dequant --stats --json`), 'histogram',
+//        `ggufcheck compare --json`), 'ppl' (`ggufcheck ppl --json`), 'scan' (`ggufcheck dequant --stats --json`), 'histogram',
 //        'tokens' ({lines, tokenizer, findings, ids, pieces}), 'report'
 //        ({ markdown })
 //   { type: FAILED, id, message }              id is null when the module
