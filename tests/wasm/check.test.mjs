@@ -107,7 +107,7 @@ test('ppl on the built-in excerpt, 2 chunks of 256: wasm ~ ggufcheck ppl --json'
   s.delete();
 });
 
-test('ppl with the HF reference: KLD and hidden cosines == CLI', { skip: !have_cli && 'no CLI' }, () => {
+test('ppl with the HF reference: KLD and hidden cosines ~ CLI', { skip: !have_cli && 'no CLI' }, () => {
   const s = session([Q4], HF);
   const j = JSON.parse(s.pplJson({ text: readFileSync(EXCERPT) }, { n_ctx: 256, chunks: 1, use_ref: true }, null));
   const cli = cli_json(['ppl', Q4, '-f', EXCERPT, '-c', '256', '--chunks', '1', '--ref', join(S, 'hf'), '--json']);
