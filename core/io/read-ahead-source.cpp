@@ -1,4 +1,13 @@
 // Read-ahead wrapper: serves small reads from a window of the inner source.
+//
+// Two access patterns meet here. Metadata parsing is millions of tiny reads
+// in file order: they want a big window. Tensor data is read in tiles of
+// ~1 MiB, jumping between tensors (a norm, then a matrix): a big window would
+// fetch bytes that are never used. So
+//   - a read of at least LARGE_READ bytes that misses goes to the inner
+//     source directly (taking from the window what it already holds);
+//   - a small read that continues where the window ends (file order) refills
+//     the whole window; a small read elsewhere (a jump) fetches JUMP_FETCH.
 #include "io/byte-source.h"
 
 #include <algorithm>
@@ -7,6 +16,9 @@
 namespace gc {
 
 namespace {
+
+constexpr size_t LARGE_READ = 64u << 10;
+constexpr size_t JUMP_FETCH = 64u << 10;
 
 class read_ahead_source final : public byte_source {
 public:
@@ -23,10 +35,7 @@ public:
         }
         const uint64_t buf_end = buf_offset_ + buf_.size();
         const bool hit = offset >= buf_offset_ && offset + len <= buf_end;
-        // A large read that misses bypasses the window (refilling for it
-        // would fetch most of it twice); the part the window already holds
-        // is copied from it, so no byte is fetched twice.
-        if (!hit && len >= window_ / 2) {
+        if (!hit && len >= std::min(LARGE_READ, window_ / 2)) {
             auto * out = static_cast<uint8_t *>(dst);
             if (offset >= buf_offset_ && offset < buf_end) {
                 const size_t have = (size_t) (buf_end - offset);
@@ -36,7 +45,9 @@ public:
             return inner_->read(offset, dst, len);
         }
         if (!hit) {
-            const uint64_t n = std::min<uint64_t>(window_, size - offset);
+            const bool in_order = offset >= buf_offset_ && offset <= buf_end;
+            const uint64_t want = in_order ? window_ : std::max(len, std::min(window_, JUMP_FETCH));
+            const uint64_t n = std::min<uint64_t>(want, size - offset);
             buf_.resize((size_t) n);
             if (!inner_->read(offset, buf_.data(), buf_.size())) {
                 buf_.clear();
