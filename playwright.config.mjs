@@ -2,9 +2,20 @@
 // downloaded. The server is scripts/serve.mjs over dist/ (built by
 // scripts/build.sh), on its own port so that a running `scripts/app.sh`
 // (port 8080) does not get in the way.
+//
+// Two projects run against the same dist/ (GC_DIST to use another build):
+//   isolated  served with the security headers of web/csp.mjs (CSP header,
+//             COOP/COEP: cross-origin isolated): every spec
+//   static    served by `serve.mjs --plain`, the plainest static host: no
+//             headers at all, .wasm as application/octet-stream, not
+//             cross-origin isolated. The page's <meta> CSP is the only
+//             policy. Runs the inspect tests, the privacy proof and the
+//             hostile inputs (issue 8: "works from any static host").
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.GC_TEST_PORT ?? 8123);
+const PLAIN_PORT = PORT + 1;
+const DIST = process.env.GC_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -12,8 +23,18 @@ export default defineConfig({
   workers: 1,
   timeout: 60_000,
   reporter: 'list',
+  projects: [
+    { name: 'isolated', use: { baseURL: `http://127.0.0.1:${PORT}` } },
+    {
+      name: 'static',
+      use: { baseURL: `http://127.0.0.1:${PLAIN_PORT}` },
+      testMatch: ['page.spec.mjs', 'privacy.spec.mjs', 'hostile.spec.mjs'],
+      // These two assert the headers themselves (isolation, the CSP header
+      // reaching the URL-loaded worker); privacy.spec checks the plain host.
+      grepInvert: /headers: cross-origin isolated|CSP blocks requests to other origins, from the page and from the worker/,
+    },
+  ],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
     headless: true,
     launchOptions: {
@@ -24,11 +45,20 @@ export default defineConfig({
              '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  webServer: {
-    command: `node scripts/serve.mjs dist ${PORT}`,
-    env: { GC_SERVE_QUIET: '1' },
-    url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: false,
-    timeout: 20_000,
-  },
+  webServer: [
+    {
+      command: `node scripts/serve.mjs ${DIST} ${PORT}`,
+      env: { GC_SERVE_QUIET: '1' },
+      url: `http://127.0.0.1:${PORT}/`,
+      reuseExistingServer: false,
+      timeout: 20_000,
+    },
+    {
+      command: `node scripts/serve.mjs --plain ${DIST} ${PLAIN_PORT}`,
+      env: { GC_SERVE_QUIET: '1' },
+      url: `http://127.0.0.1:${PLAIN_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 20_000,
+    },
+  ],
 });

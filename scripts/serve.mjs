@@ -3,16 +3,26 @@
 // needs (web/csp.mjs): cross-origin isolation and a Content-Security-Policy
 // that forbids requests to anywhere but this server.
 //
-//   node scripts/serve.mjs [DIR=dist] [PORT=8080] [HOST=127.0.0.1]
+//   node scripts/serve.mjs [--plain] [DIR=dist] [PORT=8080] [HOST=127.0.0.1]
 //   GC_SERVE_QUIET=1  do not log requests
+//
+// --plain behaves like the plainest static host (a bucket, a wiki's file
+// area, `python -m http.server` on an old Python): no security headers at
+// all (no CSP header, no COOP/COEP/CORP, so the page is not cross-origin
+// isolated) and .wasm served as application/octet-stream. The static build
+// must work there too, with the CSP of its <meta> tag as the only policy.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { SECURITY_HEADERS } from '../web/csp.mjs';
 
-const root = resolve(process.argv[2] ?? 'dist');
-const port = Number(process.argv[3] ?? 8080);
-const host = process.argv[4] ?? '127.0.0.1';
+const args = process.argv.slice(2);
+const plain = args.includes('--plain');
+const [dir, port_arg, host_arg] = args.filter((a) => a !== '--plain');
+const root = resolve(dir ?? 'dist');
+const port = Number(port_arg ?? 8080);
+const host = host_arg ?? '127.0.0.1';
+const HEADERS = plain ? {} : SECURITY_HEADERS;
 const quiet = process.env.GC_SERVE_QUIET === '1';
 
 const TYPES = {
@@ -31,7 +41,7 @@ const TYPES = {
 };
 
 function send_error(res, status, text) {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.writeHead(status, { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text + '\n');
 }
 
@@ -63,8 +73,9 @@ const server = createServer((req, res) => {
       return send_error(res, status, 'not found');
     }
     res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      ...HEADERS,
+      'Content-Type': (plain && extname(file).toLowerCase() === '.wasm') ? 'application/octet-stream'
+        : TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': st.size,
       'Cache-Control': 'no-cache',
     });
@@ -83,5 +94,5 @@ server.on('error', (e) => {
   process.exit(1);
 });
 server.listen(port, host, () => {
-  console.log(`[serve] serving ${root} on http://${host}:${port}/  (Ctrl-C to stop)`);
+  console.log(`[serve] serving ${root} on http://${host}:${port}/${plain ? ' (plain: no security headers)' : ''}  (Ctrl-C to stop)`);
 });

@@ -3,7 +3,9 @@
 #   1. native unit tests (ctest, build/native)
 #   2. native unit tests under AddressSanitizer + UBSan (ctest, build/asan)
 #   3. the wasm module under node (node --test tests/wasm/)
-#   4. the page in Debian's Chromium (Playwright, tests/e2e/)
+#   4. the page in Debian's Chromium (Playwright, tests/e2e/), twice: served
+#      with the security headers (project 'isolated') and as a plain static
+#      host without any (project 'static': inspect, privacy, hostile inputs)
 #   5. the libFuzzer targets, 30 s each (scripts/fuzz.sh, build/fuzz)
 # Stops at the first failing suite. Knobs (all on by default):
 #   GC_TEST_ASAN=0  skip the sanitizer build      JOBS=N  compile jobs (default 2)
@@ -43,8 +45,8 @@ fi
 step "wasm module under node: node --test tests/wasm/"
 node --test tests/wasm/   # finds $B/native/ggufcheck for the CLI-vs-wasm comparison
 
-step "page in Chromium: npx playwright test"
-npx playwright test
+step "page in Chromium: npx playwright test (projects isolated + static)"
+npx playwright test --project isolated --project static
 
 if [ "${GC_TEST_FUZZ:-1}" = 1 ]; then
     step "fuzz targets, ${GC_FUZZ_SECONDS:-30} s each: scripts/fuzz.sh"

@@ -11,7 +11,13 @@
 //                               our bundles, and compiling the wasm module
 //                               (Embind is built with -sDYNAMIC_EXECUTION=0,
 //                               so no eval / new Function is needed)
-//   worker-src 'self'           the module worker
+//   worker-src 'self' blob:     the module worker. It is started from a
+//                               one-line blob: module that imports worker.js
+//                               (web/src/worker/spawn.js): a blob: worker
+//                               inherits this page's policy, the <meta> tag's
+//                               included, whereas a worker loaded from a URL
+//                               gets only the policy of its own response
+//                               headers, i.e. none on a plain static host.
 //   connect-src 'self'          fetch/XHR/WebSocket/beacon only to our origin
 //   style-src 'self'            the stylesheet (element.style from JS is allowed)
 //   img-src 'self' data:        no remote images (they would be requests too)
@@ -19,7 +25,7 @@
 export const CSP_POLICY = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
+  "worker-src 'self' blob:",
   "connect-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",

@@ -55,6 +55,9 @@ export const REPORT = 'report';
 export const PROGRESS = 'progress';
 export const RESULT = 'result';
 export const FAILED = 'failed';
+// Diagnostics (worker/diagnostics.js): { type: MEMORY, id } -> RESULT kind
+// 'memory', data { heap_top, heap_bytes, cross_origin_isolated }.
+export const MEMORY = 'memory';
 
 // The built-in sample, relative to the worker script (dist/worker.js).
 export const SAMPLE = { name: 'stories260K-Q4_0.gguf', path: 'samples/stories260K-Q4_0.gguf' };
@@ -76,3 +79,4 @@ export const msg_report = (id, files, ref_files, report, reference, stats) =>
 export const msg_progress = (id, kind, fields) => ({ type: PROGRESS, id, kind, ...fields });
 export const msg_result = (id, kind, data, ms) => ({ type: RESULT, id, kind, data, ms });
 export const msg_failed = (id, message) => ({ type: FAILED, id, message });
+export const msg_memory = (id) => ({ type: MEMORY, id });

@@ -5,6 +5,7 @@
 import createGgufcheck from 'ggufcheck-wasm';   // build/wasm/ggufcheck.mjs (alias set by scripts/build-web.mjs)
 import * as P from '../protocol.js';
 import { reader_from_blob } from './file-reader.js';
+import { diagnostics_reply } from './diagnostics.js';
 
 let session = null;   // the open model (and its reference); later requests reuse it
 let readers = [];     // every reader of the session (for read statistics)
@@ -132,6 +133,8 @@ async function tokenize(id, { input, max_lines }) {
 }
 
 async function handle(M, data) {
+  const diag = diagnostics_reply(M, data);
+  if (diag) return diag;
   switch (data.type) {
     case P.OPEN_FILES:
       return open(M, data.id, data.files, data.ref_files ?? []);
