@@ -15,12 +15,17 @@
 #include "quant/blocks.h"
 #include "quant/iq-grids.h"
 #include "quant/scalar-formats.h"
+#include "quant/k-scales-simd.h"
 #include "quant/simd128.h"
 
 namespace gc {
 
 const char * dequant_fast_isa() {
+#if GC_DEQUANT_AVX2
+    return GC_SIMD128_ISA "+avx2";
+#else
     return GC_SIMD128_ISA;
+#endif
 }
 
 #if GC_SIMD128
@@ -54,6 +59,28 @@ inline void store16_sub(float * dst, vi q, vf d, vf m) {
     for (int k = 0; k < 4; ++k) v_storef(dst + 4 * k, v_sub(v_mul(d, f[k]), m));
 }
 
+// Half -> float as exact float arithmetic (no F16C / fp16 lanes needed), for
+// 4 halves held in the high 16 bits of 32-bit lanes (w = h << 16):
+// normals: bits (h & 0x7fff) << 13 reinterpreted with the exponent rebased by
+// +224 (0xe0 << 23) is x * 2^112, so a multiply by 2^-112 lands exactly (and
+// keeps Inf; NaN stays NaN, quieted). Subnormals: 0.5 + mant * 2^-24 minus
+// 0.5 (exact). Sign ORed back.
+inline vf f16_hi_to_f32(vi w) {
+    const vi sign = v_and(w, v_splat32(0x80000000u));
+    const vi two_w = v_add32(w, w);
+    const vf normal = v_mul(v_as_f(v_add32(v_shr32(two_w, 4), v_splat32(0xe0u << 23))), v_splatf(0x1p-112f));
+    const vf denormal = v_sub(v_as_f(v_or(v_shr32(two_w, 17), v_splat32(126u << 23))), v_splatf(0.5f));
+    const vi is_denormal = v_cmpeq32(v_and(w, v_splat32(0x7c000000u)), v_zero());
+    return v_as_f(v_or(sign, v_select(v_as_i(denormal), v_as_i(normal), is_denormal)));
+}
+
+// dst[k] = d * (float) q[k] - m for 16 unsigned bytes q (Q4_K, Q5_K).
+inline void store16_sub_u(float * dst, vi q, vf d, vf m) {
+    vf f[4];
+    v_cvt_u8(q, f);
+    for (int k = 0; k < 4; ++k) v_storef(dst + 4 * k, v_sub(v_mul(d, f[k]), m));
+}
+
 // Bit j of byte (j / 8) selected per lane: lane k tests bit k % 8.
 const uint8_t k_bit_of_lane[16] = { 1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128 };
 
@@ -82,31 +109,12 @@ inline void bits32_masks(uint32_t w, vi * lo, vi * hi) {
 
 void dequant_f32(const uint8_t * src, float * dst, int64_t n) { dequant_f32_ref(src, dst, n); }
 
-// Half -> float as exact float arithmetic (no F16C / fp16 lanes needed):
-// normals: bits (h & 0x7fff) << 13 reinterpreted with the exponent rebased by
-// +224 (0xe0 << 23) is x * 2^112, so a multiply by 2^-112 lands exactly (and
-// keeps Inf; NaN stays NaN, quieted). Subnormals: 0.5 + mant * 2^-24 minus
-// 0.5 (exact). Sign ORed back.
 void dequant_f16(const uint8_t * src, float * dst, int64_t n) {
-    const vi exp_mask = v_splat32(0x7c000000u);
-    const vi sign_mask = v_splat32(0x80000000u);
-    const vi exp_offset = v_splat32(0xe0u << 23);
-    const vf exp_scale = v_splatf(0x1p-112f);
-    const vi magic = v_splat32(126u << 23);
-    const vf half = v_splatf(0.5f);
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         const vi h = v_load(src + 2 * i);
-        for (int part = 0; part < 2; ++part) {
-            const vi w = part == 0 ? v_unpacklo16(v_zero(), h) : v_unpackhi16(v_zero(), h);   // h << 16
-            const vi sign = v_and(w, sign_mask);
-            const vi two_w = v_add32(w, w);
-            const vf normal = v_mul(v_as_f(v_add32(v_shr32(two_w, 4), exp_offset)), exp_scale);
-            const vf denormal = v_sub(v_as_f(v_or(v_shr32(two_w, 17), magic)), half);
-            const vi is_denormal = v_cmpeq32(v_and(w, exp_mask), v_zero());
-            const vi r = v_or(sign, v_select(v_as_i(denormal), v_as_i(normal), is_denormal));
-            v_storef(dst + i + 4 * part, v_as_f(r));
-        }
+        v_storef(dst + i, f16_hi_to_f32(v_unpacklo16(v_zero(), h)));
+        v_storef(dst + i + 4, f16_hi_to_f32(v_unpackhi16(v_zero(), h)));
     }
     dequant_f16_ref(src + 2 * i, dst + i, n - i);
 }
@@ -203,21 +211,49 @@ void dequant_q5_1(const uint8_t * src, float * dst, int64_t n) {
     }
 }
 
-void dequant_q8_0(const uint8_t * src, float * dst, int64_t n) {
-    for (int64_t i = 0; i < n / QK8_0; ++i, src += sizeof(block_q8_0), dst += QK8_0) {
-        const vf d = v_splatf(load_f16(src + offsetof(block_q8_0, d)));
-        store16(dst, v_load(src + offsetof(block_q8_0, qs)), d);
-        store16(dst + 16, v_load(src + offsetof(block_q8_0, qs) + 16), d);
+#if !GC_DEQUANT_AVX2   // else quant/dequant-avx2.cpp
+
+namespace {
+
+// One Q8_0 / Q8_1 block's 32 int8 codes times its scale.
+inline void q8_block(const uint8_t * qs, float * dst, vf d) {
+    store16(dst, v_load(qs), d);
+    store16(dst + 16, v_load(qs + 16), d);
+}
+
+// Q8_0 and Q8_1 blocks: an f16 scale at offset 0, 32 int8 codes at QS
+// (Q8_1's sum is not needed). Four blocks per step so that their four
+// scales are decoded in one vector: decoding a half in scalar code costs
+// about as much as the block's vector work.
+template <size_t BLOCK, size_t QS>
+inline void dequant_q8_blocks(const uint8_t * src, float * dst, int64_t nb) {
+    int64_t i = 0;
+    for (; i + 4 <= nb; i += 4, src += 4 * BLOCK, dst += 4 * 32) {
+        const uint64_t h = (uint64_t) load_le<uint16_t>(src) | (uint64_t) load_le<uint16_t>(src + BLOCK) << 16 |
+                           (uint64_t) load_le<uint16_t>(src + 2 * BLOCK) << 32 |
+                           (uint64_t) load_le<uint16_t>(src + 3 * BLOCK) << 48;
+        const vf d = f16_hi_to_f32(v_unpacklo16(v_zero(), v_make64(h, 0)));
+        q8_block(src + QS, dst, v_dup_lane<0>(d));
+        q8_block(src + BLOCK + QS, dst + 32, v_dup_lane<1>(d));
+        q8_block(src + 2 * BLOCK + QS, dst + 64, v_dup_lane<2>(d));
+        q8_block(src + 3 * BLOCK + QS, dst + 96, v_dup_lane<3>(d));
     }
+    for (; i < nb; ++i, src += BLOCK, dst += 32) q8_block(src + QS, dst, v_splatf(load_f16(src)));
+}
+
+} // namespace
+
+void dequant_q8_0(const uint8_t * src, float * dst, int64_t n) {
+    static_assert(offsetof(block_q8_0, d) == 0 && QK8_0 == 32, "q8 layout");
+    dequant_q8_blocks<sizeof(block_q8_0), offsetof(block_q8_0, qs)>(src, dst, n / QK8_0);
 }
 
 void dequant_q8_1(const uint8_t * src, float * dst, int64_t n) {
-    for (int64_t i = 0; i < n / QK8_1; ++i, src += sizeof(block_q8_1), dst += QK8_1) {
-        const vf d = v_splatf(load_f16(src + offsetof(block_q8_1, d)));
-        store16(dst, v_load(src + offsetof(block_q8_1, qs)), d);
-        store16(dst + 16, v_load(src + offsetof(block_q8_1, qs) + 16), d);
-    }
+    static_assert(offsetof(block_q8_1, d) == 0 && QK8_1 == 32, "q8 layout");
+    dequant_q8_blocks<sizeof(block_q8_1), offsetof(block_q8_1, qs)>(src, dst, n / QK8_1);
 }
+
+#endif // !GC_DEQUANT_AVX2
 
 // ---------------------------------------------------------------- FP4
 
@@ -329,55 +365,84 @@ void dequant_q3_K(const uint8_t * src, float * dst, int64_t n) {
     }
 }
 
-void dequant_q4_K(const uint8_t * src, float * dst, int64_t n) {
+#if !GC_DEQUANT_AVX2   // else quant/dequant-avx2.cpp
+
+namespace {
+
+// The per-group float scales of a Q4_K / Q5_K block, as the reference forms
+// them: d * (float) sc and dmin * (float) mn. `src` is the block (d and dmin
+// are its first two halves, decoded together). sc[0] / mn[0] hold groups
+// 0-3, sc[1] / mn[1] groups 4-7.
+inline void k_quant_group_scales(const uint8_t * src, const uint8_t * scales, vf sc[2], vf mn[2]) {
+    const vf dm = f16_hi_to_f32(v_unpacklo16(v_zero(), v_load64(src)));   // lanes 0, 1: d, dmin
+    const vf d = v_dup_lane<0>(dm), dmin = v_dup_lane<1>(dm);
+    vf f[4];
+    v_cvt_u8(k_quant_scales_mins(scales), f);
+    sc[0] = v_mul(d, f[0]);
+    sc[1] = v_mul(d, f[1]);
+    mn[0] = v_mul(dmin, f[2]);
+    mn[1] = v_mul(dmin, f[3]);
+}
+
+// 64 Q4_K weights (groups 2p and 2p + 1: low and high nibbles of 32 bytes).
+inline void q4_K_pair(const uint8_t * q, float * dst, vf d1, vf m1, vf d2, vf m2) {
     const vi m4 = v_splat8(0x0f);
-    for (int64_t i = 0; i < n / QK_K; ++i, src += sizeof(block_q4_K)) {
-        const float d = load_f16(src + offsetof(block_q4_K, d));
-        const float dmin = load_f16(src + offsetof(block_q4_K, dmin));
-        const uint8_t * scales = src + offsetof(block_q4_K, scales);
+    const vi q0 = v_load(q), q1 = v_load(q + 16);
+    store16_sub_u(dst, v_and(q0, m4), d1, m1);
+    store16_sub_u(dst + 16, v_and(q1, m4), d1, m1);
+    store16_sub_u(dst + 32, v_shr8(q0, 4), d2, m2);
+    store16_sub_u(dst + 48, v_shr8(q1, 4), d2, m2);
+}
+
+// The same for Q5_K: bit 2p (2p + 1) of qh[l] is the fifth bit of element l
+// of group 2p (2p + 1). It is moved to bit 4 with a 16-bit shift by
+// 4 - 2p (4 - 2p - 1): shifts of at most 4 keep bit 4 (and 12) of each
+// 16-bit lane inside its own byte, so the byte-wise mask 0x10 is exact.
+template <int P>
+inline void q5_K_pair(const uint8_t * q, vi h0, vi h1, float * dst, vf d1, vf m1, vf d2, vf m2) {
+    const vi m4 = v_splat8(0x0f), b4 = v_splat8(0x10);
+    constexpr int sa = 4 - 2 * P, sb = 3 - 2 * P;   // left shift if positive
+    const auto to_bit4 = [&](vi h, int shift) {
+        return v_and(shift >= 0 ? v_shl16(h, shift) : v_shr16(h, -shift), b4);
+    };
+    const vi q0 = v_load(q), q1 = v_load(q + 16);
+    store16_sub_u(dst, v_or(v_and(q0, m4), to_bit4(h0, sa)), d1, m1);
+    store16_sub_u(dst + 16, v_or(v_and(q1, m4), to_bit4(h1, sa)), d1, m1);
+    store16_sub_u(dst + 32, v_or(v_shr8(q0, 4), to_bit4(h0, sb)), d2, m2);
+    store16_sub_u(dst + 48, v_or(v_shr8(q1, 4), to_bit4(h1, sb)), d2, m2);
+}
+
+} // namespace
+
+void dequant_q4_K(const uint8_t * src, float * dst, int64_t n) {
+    static_assert(offsetof(block_q4_K, dmin) == 2, "q4_K layout");
+    for (int64_t i = 0; i < n / QK_K; ++i, src += sizeof(block_q4_K), dst += QK_K) {
+        vf sc[2], mn[2];
+        k_quant_group_scales(src, src + offsetof(block_q4_K, scales), sc, mn);
         const uint8_t * q = src + offsetof(block_q4_K, qs);
-        for (int p = 0; p < 4; ++p, q += 32, dst += 64) {
-            uint8_t sc, mn;
-            k_quant_scale_min(2 * p, scales, &sc, &mn);
-            const vf d1 = v_splatf(d * (float) sc), m1 = v_splatf(dmin * (float) mn);
-            k_quant_scale_min(2 * p + 1, scales, &sc, &mn);
-            const vf d2 = v_splatf(d * (float) sc), m2 = v_splatf(dmin * (float) mn);
-            const vi q0 = v_load(q), q1 = v_load(q + 16);
-            store16_sub(dst, v_and(q0, m4), d1, m1);
-            store16_sub(dst + 16, v_and(q1, m4), d1, m1);
-            store16_sub(dst + 32, v_shr8(q0, 4), d2, m2);
-            store16_sub(dst + 48, v_shr8(q1, 4), d2, m2);
-        }
+        q4_K_pair(q, dst, v_dup_lane<0>(sc[0]), v_dup_lane<0>(mn[0]), v_dup_lane<1>(sc[0]), v_dup_lane<1>(mn[0]));
+        q4_K_pair(q + 32, dst + 64, v_dup_lane<2>(sc[0]), v_dup_lane<2>(mn[0]), v_dup_lane<3>(sc[0]), v_dup_lane<3>(mn[0]));
+        q4_K_pair(q + 64, dst + 128, v_dup_lane<0>(sc[1]), v_dup_lane<0>(mn[1]), v_dup_lane<1>(sc[1]), v_dup_lane<1>(mn[1]));
+        q4_K_pair(q + 96, dst + 192, v_dup_lane<2>(sc[1]), v_dup_lane<2>(mn[1]), v_dup_lane<3>(sc[1]), v_dup_lane<3>(mn[1]));
     }
 }
 
 void dequant_q5_K(const uint8_t * src, float * dst, int64_t n) {
-    const vi m4 = v_splat8(0x0f), b4 = v_splat8(0x10);
-    for (int64_t i = 0; i < n / QK_K; ++i, src += sizeof(block_q5_K)) {
-        const float d = load_f16(src + offsetof(block_q5_K, d));
-        const float dmin = load_f16(src + offsetof(block_q5_K, dmin));
-        const uint8_t * scales = src + offsetof(block_q5_K, scales);
+    static_assert(offsetof(block_q5_K, dmin) == 2, "q5_K layout");
+    for (int64_t i = 0; i < n / QK_K; ++i, src += sizeof(block_q5_K), dst += QK_K) {
+        vf sc[2], mn[2];
+        k_quant_group_scales(src, src + offsetof(block_q5_K, scales), sc, mn);
         const uint8_t * qh = src + offsetof(block_q5_K, qh);
         const vi h0 = v_load(qh), h1 = v_load(qh + 16);
         const uint8_t * q = src + offsetof(block_q5_K, qs);
-        for (int p = 0; p < 4; ++p, q += 32, dst += 64) {
-            uint8_t sc, mn;
-            k_quant_scale_min(2 * p, scales, &sc, &mn);
-            const vf d1 = v_splatf(d * (float) sc), m1 = v_splatf(dmin * (float) mn);
-            k_quant_scale_min(2 * p + 1, scales, &sc, &mn);
-            const vf d2 = v_splatf(d * (float) sc), m2 = v_splatf(dmin * (float) mn);
-            const vi u1 = v_splat8((uint8_t) (1u << (2 * p))), u2 = v_splat8((uint8_t) (2u << (2 * p)));
-            // fifth bit -> +16: 0x10 where (qh & u) == u
-            const vi f0a = v_and(v_cmpeq8(v_and(h0, u1), u1), b4), f1a = v_and(v_cmpeq8(v_and(h1, u1), u1), b4);
-            const vi f0b = v_and(v_cmpeq8(v_and(h0, u2), u2), b4), f1b = v_and(v_cmpeq8(v_and(h1, u2), u2), b4);
-            const vi q0 = v_load(q), q1 = v_load(q + 16);
-            store16_sub(dst, v_or(v_and(q0, m4), f0a), d1, m1);
-            store16_sub(dst + 16, v_or(v_and(q1, m4), f1a), d1, m1);
-            store16_sub(dst + 32, v_or(v_shr8(q0, 4), f0b), d2, m2);
-            store16_sub(dst + 48, v_or(v_shr8(q1, 4), f1b), d2, m2);
-        }
+        q5_K_pair<0>(q, h0, h1, dst, v_dup_lane<0>(sc[0]), v_dup_lane<0>(mn[0]), v_dup_lane<1>(sc[0]), v_dup_lane<1>(mn[0]));
+        q5_K_pair<1>(q + 32, h0, h1, dst + 64, v_dup_lane<2>(sc[0]), v_dup_lane<2>(mn[0]), v_dup_lane<3>(sc[0]), v_dup_lane<3>(mn[0]));
+        q5_K_pair<2>(q + 64, h0, h1, dst + 128, v_dup_lane<0>(sc[1]), v_dup_lane<0>(mn[1]), v_dup_lane<1>(sc[1]), v_dup_lane<1>(mn[1]));
+        q5_K_pair<3>(q + 96, h0, h1, dst + 192, v_dup_lane<2>(sc[1]), v_dup_lane<2>(mn[1]), v_dup_lane<3>(sc[1]), v_dup_lane<3>(mn[1]));
     }
 }
+
+#endif // !GC_DEQUANT_AVX2
 
 void dequant_q6_K(const uint8_t * src, float * dst, int64_t n) {
     const vi m4 = v_splat8(0x0f), m2 = v_splat8(0x30), k32 = v_splat8(32);
@@ -403,6 +468,7 @@ void dequant_q6_K(const uint8_t * src, float * dst, int64_t n) {
     }
 }
 
+#if !GC_DEQUANT_AVX2   // else quant/dequant-avx2.cpp
 void dequant_q8_K(const uint8_t * src, float * dst, int64_t n) {
     for (int64_t i = 0; i < n / QK_K; ++i, src += sizeof(block_q8_K), dst += QK_K) {
         const vf d = v_splatf(load_le<float>(src + offsetof(block_q8_K, d)));
@@ -410,6 +476,7 @@ void dequant_q8_K(const uint8_t * src, float * dst, int64_t n) {
         for (int j = 0; j < QK_K; j += 16) store16(dst + j, v_load(qs + j), d);
     }
 }
+#endif
 
 // ---------------------------------------------------------------- ternary
 

@@ -9,8 +9,8 @@
 //
 // Every operation is exact integer work or a single IEEE float op, so a
 // kernel that applies the reference's float ops in the same order yields the
-// same bits. Byte shuffles take indices 0..15 only (pshufb and i8x16.swizzle
-// agree there).
+// same bits. Byte shuffles take indices 0..15, or 0x80 for a zero lane
+// (pshufb and i8x16.swizzle agree on exactly these).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,16 @@
 #else
 #define GC_SIMD128 0
 #define GC_SIMD128_ISA "scalar"
+#endif
+
+// Natively with AVX2 (the x86-64-v3 build), the types whose 128-bit kernels
+// lose to GCC's auto-vectorized AVX2 reference (Q4_K, Q5_K, Q8_0, Q8_1,
+// Q8_K) get 256-bit kernels instead (quant/dequant-avx2.cpp); the wasm build
+// never takes this path.
+#if defined(__AVX2__) && defined(__F16C__) && !defined(__wasm_simd128__)
+#define GC_DEQUANT_AVX2 1
+#else
+#define GC_DEQUANT_AVX2 0
 #endif
 
 #if GC_SIMD128
@@ -64,6 +74,7 @@ inline vi v_widen_lo_u8(vi a) { return wasm_u16x8_extend_low_u8x16(a); }
 inline vi v_widen_hi_u8(vi a) { return wasm_u16x8_extend_high_u8x16(a); }
 inline vi v_mullo16(vi a, vi b) { return wasm_i16x8_mul(a, b); }
 inline vi v_shr16(vi a, int n) { return wasm_u16x8_shr(a, n); }
+inline vi v_shl16(vi a, int n) { return wasm_i16x8_shl(a, n); }
 inline vi v_shr32(vi a, int n) { return wasm_u32x4_shr(a, n); }
 inline vi v_shl32(vi a, int n) { return wasm_i32x4_shl(a, n); }
 inline vi v_add32(vi a, vi b) { return wasm_i32x4_add(a, b); }
@@ -79,14 +90,28 @@ inline vf v_small_i32_to_f32(vi x) {
     return wasm_f32x4_sub(wasm_i32x4_add(x, wasm_i32x4_splat(0x4b400000)), wasm_f32x4_splat(12582912.0f));
 }
 
-// 16 signed bytes -> 4 x (4 floats), exact.
+// 16 bytes -> 4 x (4 floats), exact, by interleaving instead of extending:
+// a byte u placed under the 16-bit pattern 0x4b40 (32-bit lane 0x4b4000uu)
+// is the float 1.5 * 2^23 + u; subtracting `bias` leaves u - (bias - 1.5 * 2^23)
+// exactly. Two byte and four 16-bit interleaves plus four subtractions: fewer
+// operations than sign-extending twice and adding the magic (and V8 lowers
+// each interleave to one punpck).
+inline void v_cvt_biased_u8(vi u, vf bias, vf out[4]) {
+    const vi z = v_zero(), magic = wasm_i16x8_splat(0x4b40);
+    const vi a = v_unpacklo8(u, z), b = v_unpackhi8(u, z);
+    out[0] = wasm_f32x4_sub(v_unpacklo16(a, magic), bias);
+    out[1] = wasm_f32x4_sub(v_unpackhi16(a, magic), bias);
+    out[2] = wasm_f32x4_sub(v_unpacklo16(b, magic), bias);
+    out[3] = wasm_f32x4_sub(v_unpackhi16(b, magic), bias);
+}
+// 16 signed bytes -> 4 x (4 floats), exact: x ^ 0x80 is the unsigned byte
+// x + 128, so the bias is 1.5 * 2^23 + 128 (0 -> +0, as (float) 0).
 inline void v_cvt_i8(vi q, vf out[4]) {
-    const vi lo = wasm_i16x8_extend_low_i8x16(q);
-    const vi hi = wasm_i16x8_extend_high_i8x16(q);
-    out[0] = v_small_i32_to_f32(wasm_i32x4_extend_low_i16x8(lo));
-    out[1] = v_small_i32_to_f32(wasm_i32x4_extend_high_i16x8(lo));
-    out[2] = v_small_i32_to_f32(wasm_i32x4_extend_low_i16x8(hi));
-    out[3] = v_small_i32_to_f32(wasm_i32x4_extend_high_i16x8(hi));
+    v_cvt_biased_u8(wasm_v128_xor(q, wasm_i8x16_splat((int8_t) 0x80)), wasm_f32x4_splat(12583040.0f), out);
+}
+// 16 unsigned bytes -> 4 x (4 floats), exact.
+inline void v_cvt_u8(vi q, vf out[4]) {
+    v_cvt_biased_u8(q, wasm_f32x4_splat(12582912.0f), out);
 }
 // 8 signed 16-bit lanes -> 2 x (4 floats), exact.
 inline void v_cvt_i16(vi q, vf out[2]) {
@@ -109,6 +134,7 @@ inline vf v_cvt_f64x2_lo(const uint8_t * p) {   // 2 doubles -> lanes 0-1
     return wasm_f32x4_demote_f64x2_zero(wasm_v128_load(p));
 }
 inline vf v_combine_lo(vf a, vf b) { return wasm_i64x2_shuffle(a, b, 0, 2); }
+template <int L> inline vf v_dup_lane(vf a) { return wasm_i32x4_shuffle(a, a, L, L, L, L); }
 
 #else // SSE4.1
 
@@ -141,6 +167,7 @@ inline vi v_widen_lo_u8(vi a) { return _mm_cvtepu8_epi16(a); }
 inline vi v_widen_hi_u8(vi a) { return _mm_cvtepu8_epi16(_mm_srli_si128(a, 8)); }
 inline vi v_mullo16(vi a, vi b) { return _mm_mullo_epi16(a, b); }
 inline vi v_shr16(vi a, int n) { return _mm_srli_epi16(a, n); }
+inline vi v_shl16(vi a, int n) { return _mm_slli_epi16(a, n); }
 inline vi v_shr32(vi a, int n) { return _mm_srli_epi32(a, n); }
 inline vi v_shl32(vi a, int n) { return _mm_slli_epi32(a, n); }
 inline vi v_add32(vi a, vi b) { return _mm_add_epi32(a, b); }
@@ -151,6 +178,12 @@ inline void v_cvt_i8(vi q, vf out[4]) {
     out[1] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(q, 4)));
     out[2] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(q, 8)));
     out[3] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(q, 12)));
+}
+inline void v_cvt_u8(vi q, vf out[4]) {
+    out[0] = _mm_cvtepi32_ps(_mm_cvtepu8_epi32(q));
+    out[1] = _mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(q, 4)));
+    out[2] = _mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(q, 8)));
+    out[3] = _mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(q, 12)));
 }
 inline void v_cvt_i16(vi q, vf out[2]) {
     out[0] = _mm_cvtepi32_ps(_mm_cvtepi16_epi32(q));
@@ -169,6 +202,7 @@ inline vi v_as_i(vf a) { return _mm_castps_si128(a); }
 inline void v_storef(float * p, vf a) { _mm_storeu_ps(p, a); }
 inline vf v_cvt_f64x2_lo(const uint8_t * p) { return _mm_cvtpd_ps(_mm_loadu_pd(reinterpret_cast<const double *>(p))); }
 inline vf v_combine_lo(vf a, vf b) { return _mm_movelh_ps(a, b); }
+template <int L> inline vf v_dup_lane(vf a) { return _mm_shuffle_ps(a, a, L * 0x55); }
 
 #endif
 
