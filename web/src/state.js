@@ -5,6 +5,7 @@ import { computed, signal } from '@preact/signals';
 import * as P from './protocol.js';
 import { census_rows, metadata_rows, summary_of, tensor_groups } from './report-view.js';
 import { assign_roles, can_swap } from './roles.js';
+import { spawn_worker } from './worker/spawn.js';
 
 // 'loading' until the worker's wasm module is up, then 'ready' or 'failed'.
 export const engine = signal('loading');
@@ -129,7 +130,7 @@ function on_message({ data }) {
 export function start_worker() {
   if (worker) return;
   engine.value = 'loading';
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker = spawn_worker(new URL('./worker.js', import.meta.url));
   worker.onmessage = on_message;
   worker.onerror = (e) => {
     engine.value = 'failed';
