@@ -59,6 +59,22 @@ namespace {
 // memcpy, so they are served from a window (one FileReaderSync per window).
 constexpr size_t READ_AHEAD_WINDOW = 4u << 20;
 
+// A JS array of readers as byte sources behind read-ahead windows. False with
+// *error naming the bad reader (`what` i: ...).
+bool sources_from_js(emscripten::val readers, const char * what, gc::file_set & out, std::string * error) {
+    const unsigned n = readers["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) {
+        std::string err;
+        auto src = gc::byte_source_from_js(readers[i], &err);
+        if (!src) {
+            *error = std::string(what) + " " + std::to_string(i) + ": " + err;
+            return false;
+        }
+        out.push_back(gc::byte_source_read_ahead(std::move(src), READ_AHEAD_WINDOW));
+    }
+    return true;
+}
+
 class wasm_session {
 public:
     // Replaces the session's files with `readers` (a JS array of readers) and
@@ -69,16 +85,9 @@ public:
     bool open(emscripten::val readers) {
         close();
         try {
-            const unsigned n = readers["length"].as<unsigned>();
-            for (unsigned i = 0; i < n; ++i) {
-                std::string err;
-                auto src = gc::byte_source_from_js(readers[i], &err);
-                if (!src) {
-                    error_ = "file " + std::to_string(i) + ": " + err;
-                    close_keep_error();
-                    return false;
-                }
-                sources_.push_back(gc::byte_source_read_ahead(std::move(src), READ_AHEAD_WINDOW));
+            if (!sources_from_js(readers, "file", sources_, &error_)) {
+                close_keep_error();
+                return false;
             }
             model_ = gc::gguf_load(sources_);
             loaded_ = true;
@@ -156,16 +165,9 @@ public:
             return false;
         }
         try {
-            const unsigned n = readers["length"].as<unsigned>();
-            for (unsigned i = 0; i < n; ++i) {
-                std::string err;
-                auto src = gc::byte_source_from_js(readers[i], &err);
-                if (!src) {
-                    error_ = "reference file " + std::to_string(i) + ": " + err;
-                    close_reference();
-                    return false;
-                }
-                ref_sources_.push_back(gc::byte_source_read_ahead(std::move(src), READ_AHEAD_WINDOW));
+            if (!sources_from_js(readers, "reference file", ref_sources_, &error_)) {
+                close_reference();
+                return false;
             }
             std::string err;
             if (!gc::reference_open(ref_sources_, model_.architecture(), ref_, &err)) {
