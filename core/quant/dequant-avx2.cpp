@@ -40,10 +40,16 @@ inline __m256i load8_u8(const uint8_t * p) {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i *>(p)));
 }
 
-// dst[0..n) = (float) qs[k] * d for int8 codes, n a multiple of 8.
+// dst[0..n) = (float) qs[k] * d for int8 codes, n a multiple of 16: 16
+// codes widened to 16 bits at once, then twice to 32 bits (measured faster
+// than four 8-byte widenings from memory).
 inline void store_i8_times(const uint8_t * qs, float * dst, int n, __m256 d) {
-    for (int k = 0; k < n; k += 8) {
-        _mm256_storeu_ps(dst + k, _mm256_mul_ps(_mm256_cvtepi32_ps(load8_i8(qs + k)), d));
+    for (int k = 0; k < n; k += 16) {
+        const __m256i w = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(qs + k)));
+        const __m256 lo = _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(w)));
+        const __m256 hi = _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(_mm256_extracti128_si256(w, 1)));
+        _mm256_storeu_ps(dst + k, _mm256_mul_ps(lo, d));
+        _mm256_storeu_ps(dst + k + 8, _mm256_mul_ps(hi, d));
     }
 }
 
@@ -69,18 +75,38 @@ inline __m256 lane(__m256 v, int g) {
 
 } // namespace
 
-void dequant_q8_0(const uint8_t * src, float * dst, int64_t n) {
-    for (int64_t i = 0; i < n / QK8_0; ++i, src += sizeof(block_q8_0), dst += QK8_0) {
-        const __m256 d = _mm256_set1_ps(load_f16_f16c(src + offsetof(block_q8_0, d)));
-        store_i8_times(src + offsetof(block_q8_0, qs), dst, QK8_0, d);
+namespace {
+
+// Q8_0 / Q8_1: an f16 scale at offset 0 and 32 int8 codes at QS. The scales
+// of eight blocks are converted by one vcvtph2ps and broadcast from memory
+// (a load, not a shuffle: per block, the shuffle port already carries the
+// four widenings).
+template <size_t BLOCK, size_t QS>
+inline void dequant_q8_blocks(const uint8_t * src, float * dst, int64_t nb) {
+    int64_t i = 0;
+    for (; i + 8 <= nb; i += 8, src += 8 * BLOCK, dst += 8 * 32) {
+        uint64_t lo = 0, hi = 0;
+        for (int k = 0; k < 4; ++k) {
+            lo |= (uint64_t) load_le<uint16_t>(src + k * BLOCK) << (16 * k);
+            hi |= (uint64_t) load_le<uint16_t>(src + (k + 4) * BLOCK) << (16 * k);
+        }
+        alignas(32) float d[8];
+        _mm256_store_ps(d, _mm256_cvtph_ps(_mm_set_epi64x((long long) hi, (long long) lo)));
+        for (int k = 0; k < 8; ++k) store_i8_times(src + k * BLOCK + QS, dst + 32 * k, 32, _mm256_broadcast_ss(d + k));
     }
+    for (; i < nb; ++i, src += BLOCK, dst += 32) store_i8_times(src + QS, dst, 32, _mm256_set1_ps(load_f16_f16c(src)));
+}
+
+} // namespace
+
+void dequant_q8_0(const uint8_t * src, float * dst, int64_t n) {
+    static_assert(offsetof(block_q8_0, d) == 0 && QK8_0 == 32, "q8 layout");
+    dequant_q8_blocks<sizeof(block_q8_0), offsetof(block_q8_0, qs)>(src, dst, n / QK8_0);
 }
 
 void dequant_q8_1(const uint8_t * src, float * dst, int64_t n) {
-    for (int64_t i = 0; i < n / QK8_1; ++i, src += sizeof(block_q8_1), dst += QK8_1) {
-        const __m256 d = _mm256_set1_ps(load_f16_f16c(src + offsetof(block_q8_1, d)));
-        store_i8_times(src + offsetof(block_q8_1, qs), dst, QK8_1, d);
-    }
+    static_assert(offsetof(block_q8_1, d) == 0 && QK8_1 == 32, "q8 layout");
+    dequant_q8_blocks<sizeof(block_q8_1), offsetof(block_q8_1, qs)>(src, dst, n / QK8_1);
 }
 
 void dequant_q8_K(const uint8_t * src, float * dst, int64_t n) {
