@@ -1,5 +1,6 @@
 // Perplexity of the streaming forward against llama.cpp's numbers
 // (tests/fixtures/stories260K and g4tiny READMEs).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -121,6 +122,31 @@ TEST(ppl_stories260k, f32_matches_llama_cpp_every_chunk) {
     EXPECT_LT(rel(r.ppl, 139.2812), 1e-3);
     EXPECT_LT(rel(r.ppl_err, 10.64584), 2e-3);
     EXPECT_LT(rel(r.cumulative[7], 100.7665), 1e-3);
+}
+
+// The whole text: all 3161 chunks of 256 (tokenized by the model's own
+// tokenizer), every cumulative [k] and the final PPL within 0.1 % of
+// llama.cpp (ppl-F32-c256-chunks.csv; final 131.4853 +/- 0.80655).
+TEST(ppl_stories260k, f32_all_chunks_match_llama_cpp) {
+    std::ifstream csv(k_fix + "/stories260K/ppl-F32-c256-chunks.csv");
+    std::string line;
+    std::getline(csv, line);
+    std::vector<double> want;
+    while (std::getline(csv, line)) want.push_back(std::stod(line.substr(line.find(',') + 1)));
+    ASSERT_EQ(want.size(), 3161u);
+    int rc = -1;
+    const std::string out = gc_test::run_cli("ppl --json " + k_fix + "/stories260K/stories260K-F32.gguf -f " + k_fix +
+                                             "/text/wiki.test.raw -c 256", &rc);
+    ASSERT_EQ(rc, 0) << out;
+    const auto j = nlohmann::json::parse(out);
+    ASSERT_EQ(j["cumulative"].size(), want.size());
+    double worst = 0.0;
+    for (size_t k = 0; k < want.size(); ++k) worst = std::max(worst, rel(j["cumulative"][k].get<double>(), want[k]));
+    std::printf("3161 chunks: PPL %.4f +/- %.5f (llama.cpp 131.4853 +/- 0.80655), worst [k] %.4f %%\n", j["ppl"].get<double>(),
+                j["ppl_err"].get<double>(), 100 * worst);
+    EXPECT_LT(worst, 1e-3);
+    EXPECT_LT(rel(j["ppl"].get<double>(), 131.4853), 1e-3);
+    EXPECT_LT(rel(j["ppl_err"].get<double>(), 0.80655), 2e-3);
 }
 
 // Quantized files against "the same weights as F32" (llama.cpp on the
