@@ -64,6 +64,7 @@ compare_report compare_weights(weight_source & cand, weight_source & ref, const 
     rep.quick = opt.quick;
 
     struct job {
+        size_t index;                 // into rep.tensors
         std::string name;
         const weight_tensor * a;
         const weight_tensor * b;
@@ -100,7 +101,7 @@ compare_report compare_weights(weight_source & cand, weight_source & ref, const 
             if (a->n_rows < b->n_rows) {
                 t.note = "the reference has " + std::to_string(b->n_rows) + " rows; the converter trimmed it to the real vocabulary";
             }
-            job j{ name, a, b, plan_rows(a->n_rows, opt) };
+            job j{ rep.tensors.size(), name, a, b, plan_rows(a->n_rows, opt) };
             total += (uint64_t) rows_in(j.spans) * (a->row_bytes + b->row_bytes);
             jobs.push_back(std::move(j));
         }
@@ -109,10 +110,8 @@ compare_report compare_weights(weight_source & cand, weight_source & ref, const 
 
     uint64_t done = 0;
     std::vector<float> buf_a, buf_b;
-    size_t ti = 0;
     for (const job & j : jobs) {
-        while (rep.tensors[ti].name != j.name) ++ti;
-        tensor_agreement_result & t = rep.tensors[ti];
+        tensor_agreement_result & t = rep.tensors[j.index];
         const int64_t n_cols = j.a->n_cols;
         const int64_t block = std::max<int64_t>(1, (int64_t) (opt.block_bytes / sizeof(float) / (size_t) n_cols));
         agreement acc;
