@@ -149,6 +149,7 @@ compare_report compare_weights(weight_source & cand, weight_source & ref, const 
             t.cos_row_mean_err = 2.0 * acc.cos_row_sd() / std::sqrt((double) acc.rows);
         }
         const bool vector = j.a->n_rows == 1;
+        if (!vector) t.row_hist.assign(acc.row_hist.begin(), acc.row_hist.end());
         if (vector) t.bit_exact = acc.identical;
         if (vector && n_cols == 1) {
             t.value = buf_a[0];
@@ -301,6 +302,10 @@ json compare_to_json(const compare_report & r) {
         if (t.value) o["value"] = num(*t.value);
         if (t.ref_value) o["ref_value"] = num(*t.ref_value);
         if (t.nonfinite) o["nonfinite"] = t.nonfinite;
+        if (!t.row_hist.empty()) {
+            o["row_cos_hist"] = { { "log10_1mcos_min", ROW_HIST_LOG10_MIN }, { "bins_per_decade", ROW_HIST_PER_DECADE },
+                                  { "counts", t.row_hist } };
+        }
         if (!t.note.empty()) o["note"] = t.note;
         tensors.push_back(std::move(o));
     }

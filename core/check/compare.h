@@ -43,6 +43,7 @@ struct tensor_agreement_result {
     std::optional<bool> bit_exact;        // 1-D tensors
     std::optional<double> value, ref_value;  // 1-element tensors (scalars)
     uint64_t nonfinite = 0;
+    std::vector<uint64_t> row_hist;       // matrices: metrics/agreement.h's row-cosine bins
     double band_ratio = 0;                // (1 - cos) / typical error of the type
     weight_status status = weight_status::skipped;
     std::string note;

@@ -1,11 +1,20 @@
 #include "metrics/agreement.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "metrics/cosine.h"
 
 namespace gc {
+
+int row_hist_bin(double cos) {
+    const double e = 1.0 - cos;
+    if (!(e >= std::pow(10.0, ROW_HIST_LOG10_MIN))) return 0;   // also NaN
+    if (e >= 1.0) return ROW_HIST_BINS - 1;
+    const int k = 1 + (int) std::floor((std::log10(e) - ROW_HIST_LOG10_MIN) * ROW_HIST_PER_DECADE);
+    return std::min(std::max(k, 1), ROW_HIST_BINS - 2);
+}
 
 void agreement::add_rows(const float * a, const float * b, int64_t n_rows, int64_t n_cols) {
     for (int64_t r = 0; r < n_rows; ++r) {
@@ -32,6 +41,7 @@ void agreement::add_rows(const float * a, const float * b, int64_t n_rows, int64
         row_cos_sum += rc;
         row_cos_sq_sum += rc * rc;
         if (rc < row_cos_min) row_cos_min = rc;
+        ++row_hist[(size_t) row_hist_bin(rc)];
         ++rows;
     }
     n += (uint64_t) (n_rows * n_cols);

@@ -80,6 +80,7 @@ test('drop stories260K-Q4_0 + its hf/ files: roles, heatmap, verdict, Markdown e
   await expect(page.locator('#tensor-details')).toHaveAttribute('data-name', 'blk.2.ffn_down.weight');
   await expect(page.locator('#tensor-details')).toContainText(t.cos.toFixed(8));
   await expect(page.locator('#histogram rect')).toHaveCount(64);
+  await expect(page.locator('#row-cos-histogram rect')).toHaveCount(t.row_cos_hist.counts.length);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-md')]);
   const md = readFileSync(await download.path(), 'utf8');

@@ -17,6 +17,7 @@
 #include "check/compare.h"
 #include "check/diagnosis.h"
 #include "check/reference.h"
+#include "metrics/agreement.h"
 #include "format/gguf.h"
 #include "fixture-util.h"
 #include "gguf-builder.h"
@@ -102,6 +103,11 @@ TEST(CompareOracle, Stories260KMatchesReadme) {
             int n = 0;
             for (const auto & t : c.report.tensors) {
                 EXPECT_EQ(t.status, gc::weight_status::healthy) << r.file << " " << t.name;
+                if (t.rows_total > 1) {   // every compared row lands in one row-cosine bin
+                    uint64_t rows = 0;
+                    for (uint64_t n : t.row_hist) rows += n;
+                    EXPECT_EQ(rows, (uint64_t) t.rows_compared) << t.name;
+                }
                 mn = std::min(mn, t.cos);
                 sum += t.cos;
                 ++n;
@@ -228,6 +234,17 @@ TEST(CompareDamage, NoisyFfnLayersArePeriodic) {
         EXPECT_EQ(l.status, (l.layer == 0 || l.layer == 3) ? gc::weight_status::damaged : gc::weight_status::healthy) << l.layer;
     }
     EXPECT_NE(c.finding("periodic_damage").find("every 3th layer"), std::string::npos) << c.all();
+    // The row-cosine histogram shows it: every row of a damaged tensor has
+    // 1 - cos >= 1e-2, no row of a healthy F32 tensor does.
+    const int bin_1e2 = gc::row_hist_bin(1.0 - 1e-2);
+    auto rows_at_or_above = [&](const std::string & name) {
+        const auto & h = c.by_name.at(name).row_hist;
+        uint64_t n = 0;
+        for (size_t k = (size_t) bin_1e2; k < h.size(); ++k) n += h[k];
+        return n;
+    };
+    EXPECT_EQ(rows_at_or_above("blk.0.ffn_up.weight"), (uint64_t) c.by_name.at("blk.0.ffn_up.weight").rows_total);
+    EXPECT_EQ(rows_at_or_above("blk.1.ffn_up.weight"), 0u);
 }
 
 TEST(CompareDamage, SwappedLayersAreRecognised) {
@@ -313,6 +330,17 @@ TEST(CompareDamage, GemmaNormsStoredAsOnePlusW) {
     EXPECT_TRUE(*good.by_name.at("blk.0.attn_norm.weight").bit_exact);
     const checked bad = run_compare(make_gguf(0.0f), ref);
     EXPECT_EQ(bad.by_name.at("blk.0.attn_norm.weight").status, gc::weight_status::damaged) << bad.all();
+}
+
+TEST(CompareMetrics, RowHistogramBins) {
+    EXPECT_EQ(gc::row_hist_bin(1.0), 0);
+    EXPECT_EQ(gc::row_hist_bin(1.0 - 1e-9), 0);
+    EXPECT_EQ(gc::row_hist_bin(1.0 - 1e-8), 1);
+    EXPECT_EQ(gc::row_hist_bin(1.0 - 2e-8), 2);               // 10^-7.75 > 2e-8 > 10^-8
+    EXPECT_EQ(gc::row_hist_bin(1.0 - 1e-2 * 1.0000001), 25);  // decade 6 starts at bin 6*4+1
+    EXPECT_EQ(gc::row_hist_bin(0.0), gc::ROW_HIST_BINS - 1);
+    EXPECT_EQ(gc::row_hist_bin(-0.5), gc::ROW_HIST_BINS - 1);
+    EXPECT_EQ(gc::row_hist_bin(0.01), gc::ROW_HIST_BINS - 2);
 }
 
 TEST(CompareDiagnosis, FindPeriod) {

@@ -87,3 +87,26 @@ export function Histogram({ h, width = 420, height = 150 }) {
     </svg>
   );
 }
+
+// Row-cosine histogram of a compared tensor (compare JSON `row_cos_hist`):
+// bars over 1 - cos on a log scale, labelled by decade; the first bar is
+// "closer than 10^min" (identical rows included), the last "cos <= 0".
+export function RowCosHistogram({ h, width = 420, height = 120 }) {
+  const n = h.counts.length;
+  const max = Math.max(1, ...h.counts);
+  const bw = width / n;
+  const edge = (k) => 10 ** (h.log10_1mcos_min + k / h.bins_per_decade);   // lower edge of bin k + 1
+  const label = (i) => (i === 0 ? `1 − cos < ${edge(0).toExponential(0)}`
+    : i === n - 1 ? 'cos ≤ 0'
+      : `1 − cos in [${edge(i - 1).toPrecision(2)}, ${edge(i).toPrecision(2)})`);
+  return (
+    <svg id="row-cos-histogram" class="histogram" width={width} height={height + 18} viewBox={`0 0 ${width} ${height + 18}`} role="img" aria-label="row cosine histogram">
+      {h.counts.map((c, i) => {
+        const bh = (c / max) * height;
+        return <rect key={i} x={i * bw} y={height - bh} width={Math.max(1, bw - 1)} height={bh} class="bar"><title>{`${label(i)}: ${c} rows`}</title></rect>;
+      })}
+      <text class="axis" x="0" y={height + 14}>{`1−cos ${edge(0).toExponential(0)}`}</text>
+      <text class="axis" x={width} y={height + 14} text-anchor="end">1</text>
+    </svg>
+  );
+}

@@ -1,10 +1,11 @@
 // One tensor's details: its weight-check row (with or without a
-// reference), its value statistics when the scan ran, and a histogram of
-// its values (computed in the core, quant/tensor-histogram.h).
+// reference), the histogram of its row cosines against the reference, its
+// value statistics when the scan ran, and a histogram of its values
+// (computed in the core, quant/tensor-histogram.h).
 import { compare_run, histogram, scan_run, selected_tensor } from '../state.js';
 import { format_num, format_sci } from '../check-view.js';
 import { format_int } from '../report-view.js';
-import { Histogram } from './charts.jsx';
+import { Histogram, RowCosHistogram } from './charts.jsx';
 
 function Row({ label, children }) {
   return <><dt>{label}</dt><dd>{children}</dd></>;
@@ -58,6 +59,12 @@ export function TensorDetails() {
           </>
         )}
       </dl>
+      {c?.row_cos_hist && (
+        <>
+          <h3>Row cosines against the reference</h3>
+          <RowCosHistogram h={c.row_cos_hist} />
+        </>
+      )}
       <h3>Values</h3>
       {h?.state === 'running' && <p class="dim">reading…</p>}
       {h?.state === 'failed' && <p class="status error">{h.error}</p>}
