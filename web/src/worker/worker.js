@@ -48,6 +48,9 @@ function open(M, id, blobs, ref_blobs) {
   const json = s.inspectJson(-1);
   const report = JSON.parse(json);
   const t2 = performance.now();
+  // The candidate's own header reading, before any reference is opened.
+  const bytes_read = s.bytesFetched();
+  const reads = readers.reduce((n, r) => n + r.reads, 0);
   let reference = null;
   if (ref_blobs.length > 0 && report.usable !== false) {
     const ref_readers = ref_blobs.map((b) => reader_from_blob(b));
@@ -61,8 +64,8 @@ function open(M, id, blobs, ref_blobs) {
   const stats = {
     parse_ms: t1 - t0,
     report_ms: t2 - t1,
-    bytes_read: s.bytesFetched(),
-    reads: readers.reduce((n, r) => n + r.reads, 0),
+    bytes_read,
+    reads,
     total_bytes: blobs.reduce((n, b) => n + b.size, 0),
     read_errors,
   };
