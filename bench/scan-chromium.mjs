@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Benchmark (not a test): the weight check's scan throughput in Chromium
+// against the raw File read throughput of the same files in the same page,
+// and the worker's wasm memory after the scan.
+//
+//   node bench/scan-chromium.mjs CAND.gguf REF.gguf [--dist dist] [--port 8195]
+//
+// Make a multi-GB pair with tools/gen-bench-model.mjs, e.g.
+//   node tools/gen-bench-model.mjs /tmp/c.gguf --type q8_0 --preset 1b --seed 1 && cp /tmp/c.gguf /tmp/r.gguf
+// The page runs a full check (every row of both files); then a blob: worker
+// started from the page reads both File objects whole with FileReaderSync in
+// 64 MiB slices, as the page's reader does. Prints MB/s of both files for each
+// and their ratio; merges scan_mbps, raw_read_mbps and peak_wasm_mb into
+// bench/results.json.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : dflt; };
+const dist = resolve(opt('--dist', process.env.GC_DIST ?? 'dist'));
+const port = Number(opt('--port', '8195'));
+const [cand, ref] = args.map((p) => resolve(p));
+if (!cand || !ref || !existsSync(resolve(dist, 'index.html'))) {
+  console.error('usage: node bench/scan-chromium.mjs CAND.gguf REF.gguf [--dist dist] [--port N]  (build dist/ first: npm run build)');
+  process.exit(1);
+}
+const total = statSync(cand).size + statSync(ref).size;
+
+const server = spawn(process.execPath, ['scripts/serve.mjs', dist, String(port)], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 800));
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.setInputFiles('#file-input', [cand, ref]);
+  await page.waitForSelector('#check-full');
+  const t0 = Date.now();
+  await page.click('#check-full');
+  await page.waitForSelector('#weight-check[data-state="done"]', { timeout: 30 * 60_000 });
+  const scan_s = (Date.now() - t0) / 1000;
+  const verdict = (await page.textContent('#verdict'))?.trim().split('.')[0];
+
+  // The worker's wasm memory (protocol MEMORY message, web/src/worker/diagnostics.js).
+  const mem = await page.workers()[0].evaluate(() => new Promise((resolve) => {
+    const post = self.postMessage.bind(self);
+    const id = 'bench-memory';
+    self.postMessage = (m, ...rest) => {
+      if (m?.id !== id) return post(m, ...rest);
+      self.postMessage = post;
+      resolve(m.data);
+    };
+    self.onmessage({ data: { type: 'memory', id } });
+  }));
+
+  // Raw read of the same files in a blob: worker (Files from an input the page
+  // does not listen to, so nothing else happens).
+  await page.evaluate(() => {
+    const i = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'bench-raw' });
+    i.style.display = 'none';
+    document.body.append(i);
+  });
+  await page.setInputFiles('#bench-raw', [cand, ref]);
+  const raw = await page.evaluate(() => new Promise((resolve) => {
+    const files = [...document.querySelector('#bench-raw').files];
+    const src = `onmessage = ({ data }) => {
+      const t0 = performance.now(); let bytes = 0; const r = new FileReaderSync(); const piece = 64 << 20;
+      for (const f of data) for (let o = 0; o < f.size; o += piece) bytes += r.readAsArrayBuffer(f.slice(o, Math.min(f.size, o + piece))).byteLength;
+      postMessage({ bytes, s: (performance.now() - t0) / 1000 });
+    };`;
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    w.onmessage = ({ data }) => { w.terminate(); resolve(data); };
+    w.postMessage(files);
+  }));
+
+  const scan_mbps = total / 1e6 / scan_s, raw_mbps = raw.bytes / 1e6 / raw.s;
+  console.log(`files: ${cand} + ${ref} = ${(total / 1e9).toFixed(2)} GB; verdict ${verdict}`);
+  console.log(`full weight check: ${scan_s.toFixed(1)} s = ${scan_mbps.toFixed(0)} MB/s of both files`);
+  console.log(`raw File read (FileReaderSync, 64 MiB slices, same files): ${raw.s.toFixed(1)} s = ${raw_mbps.toFixed(0)} MB/s`);
+  console.log(`scan / raw read: ${(100 * scan_mbps / raw_mbps).toFixed(0)} %; wasm memory ${(mem.heap_bytes / 2 ** 20).toFixed(0)} MiB (heap top ${(mem.heap_top / 2 ** 20).toFixed(1)} MiB)`);
+  const out = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
+  Object.assign(out, {
+    scan_mbps: Number(scan_mbps.toFixed(1)), raw_read_mbps: Number(raw_mbps.toFixed(1)),
+    peak_wasm_mb: Number((mem.heap_bytes / 2 ** 20).toFixed(1)),
+    scan_files: { candidate: cand, reference: ref, bytes: total },
+    scan_date: new Date().toISOString(),
+  });
+  writeFileSync('bench/results.json', JSON.stringify(out, null, 1) + '\n');
+} finally {
+  await browser.close();
+  server.kill();
+}
