@@ -20,23 +20,28 @@ void agreement::add_rows(const float * a, const float * b, int64_t n_rows, int64
     for (int64_t r = 0; r < n_rows; ++r) {
         const float * ar = a + r * n_cols;
         const float * br = b + r * n_cols;
-        double rab = 0.0, raa = 0.0, rbb = 0.0;
+        if (identical && std::memcmp(ar, br, (size_t) n_cols * sizeof(float)) != 0) identical = false;
+        // Row sums in locals (no aliasing with the members: the loop stays in registers).
+        double rab = 0.0, raa = 0.0, rbb = 0.0, rdd = 0.0, rmax = 0.0;
+        uint64_t bad = 0;
         for (int64_t i = 0; i < n_cols; ++i) {
-            if (identical && std::memcmp(&ar[i], &br[i], sizeof(float)) != 0) identical = false;
             if (!std::isfinite(ar[i]) || !std::isfinite(br[i])) {
-                ++nonfinite;
+                ++bad;
                 continue;
             }
             const double x = ar[i], y = br[i], d = x - y;
             rab += x * y;
             raa += x * x;
             rbb += y * y;
-            dd += d * d;
-            if (std::fabs(d) > max_abs) max_abs = std::fabs(d);
+            rdd += d * d;
+            rmax = std::max(rmax, std::fabs(d));
         }
+        nonfinite += bad;
         ab += rab;
         aa += raa;
         bb += rbb;
+        dd += rdd;
+        max_abs = std::max(max_abs, rmax);
         const double rc = cosine_from_sums(rab, raa, rbb);
         row_cos_sum += rc;
         row_cos_sq_sum += rc * rc;
