@@ -27,6 +27,7 @@
 #include <memory>
 #include <vector>
 
+#include "args.h"
 #include "commands.h"
 #include "compute/gemm-bench.h"
 #include "compute/thread-pool.h"
@@ -47,13 +48,6 @@ const char * k_usage =
     "       ggufcheck bench forward MODEL... [-c 512] [-t N] [--json]\n"
     "       ggufcheck bench header FILE... [--reps N]\n";
 
-bool parse_ll(const char * s, long long lo, long long hi, long long & out) {
-    char * end = nullptr;
-    const long long v = std::strtoll(s, &end, 10);
-    if (!s[0] || *end || v < lo || v > hi) return false;
-    out = v;
-    return true;
-}
 
 int bench_dequant(int argc, char ** argv) {
     std::string only;
@@ -108,10 +102,10 @@ int bench_gemm(int argc, char ** argv) {
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
         const bool has = i + 1 < argc;
-        if ((a == "-t" || a == "--threads") && has && parse_ll(argv[i + 1], 1, 256, threads)) ++i;
-        else if (a == "--tokens" && has && parse_ll(argv[i + 1], 1, 8192, n_tok)) ++i;
-        else if (a == "--n-in" && has && parse_ll(argv[i + 1], 1, 65536, n_in)) ++i;
-        else if (a == "--n-out" && has && parse_ll(argv[i + 1], 1, 262144, n_out)) ++i;
+        if ((a == "-t" || a == "--threads") && has && parse_int(argv[i + 1], 1, 256, threads)) ++i;
+        else if (a == "--tokens" && has && parse_int(argv[i + 1], 1, 8192, n_tok)) ++i;
+        else if (a == "--n-in" && has && parse_int(argv[i + 1], 1, 65536, n_in)) ++i;
+        else if (a == "--n-out" && has && parse_int(argv[i + 1], 1, 262144, n_out)) ++i;
         else if (a == "--min-time" && has && (min_time = std::atof(argv[i + 1])) >= 0.0 && min_time <= 60.0) ++i;
         else if (a == "--json") as_json = true;
         else {
@@ -171,8 +165,8 @@ int bench_forward(int argc, char ** argv) {
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
         const bool has = i + 1 < argc;
-        if ((a == "-c" || a == "--ctx-size") && has && parse_ll(argv[i + 1], 4, 1 << 16, n_ctx)) ++i;
-        else if ((a == "-t" || a == "--threads") && has && parse_ll(argv[i + 1], 1, 256, threads)) ++i;
+        if ((a == "-c" || a == "--ctx-size") && has && parse_int(argv[i + 1], 4, 1 << 16, n_ctx)) ++i;
+        else if ((a == "-t" || a == "--threads") && has && parse_int(argv[i + 1], 1, 256, threads)) ++i;
         else if (a == "--json") as_json = true;
         else if (!a.empty() && a[0] != '-') paths.push_back(a);
         else {

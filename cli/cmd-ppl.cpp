@@ -17,6 +17,7 @@
 
 #include "check/ppl-verdict.h"
 #include "check/reference.h"
+#include "args.h"
 #include "commands.h"
 #include "open-files.h"
 #include "forward/ppl-report.h"
@@ -34,13 +35,6 @@ const char * k_usage =
     "  -t, --threads N: worker threads (default: the hardware concurrency); the numbers do not depend on it\n"
     "  CLASS: a tensor class (layer_output_scale, attn_q, ...), norms, blk.N, all; comma-separated\n";
 
-bool parse_int(const char * s, long long lo, long long hi, long long & out) {
-    char * end = nullptr;
-    const long long v = std::strtoll(s, &end, 10);
-    if (!s[0] || *end || v < lo || v > hi) return false;
-    out = v;
-    return true;
-}
 
 // One model opened from its files: sources, parsed GGUF, description, weights.
 struct opened_model {

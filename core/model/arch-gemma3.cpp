@@ -26,11 +26,7 @@
 namespace gc {
 
 bool arch_gemma3_from_gguf(const gguf_model & model, model_desc & desc, std::string * error) {
-    auto need = [&](const char * suffix) -> std::optional<double> {
-        auto v = model.arch_number(suffix);
-        if (!v && error) *error = "required key gemma3." + std::string(suffix) + " is missing";
-        return v;
-    };
+    auto need = [&](const char * suffix) { return hparam_required(model, suffix, error); };
     auto n_layer_v = need("block_count");
     auto n_embd_v = need("embedding_length");
     auto n_head_v = need("attention.head_count");

@@ -32,11 +32,7 @@
 namespace gc {
 
 bool arch_gemma4_from_gguf(const gguf_model & model, model_desc & desc, std::string * error) {
-    auto need = [&](const char * suffix) -> std::optional<double> {
-        auto v = model.arch_number(suffix);
-        if (!v && error) *error = "required key gemma4." + std::string(suffix) + " is missing";
-        return v;
-    };
+    auto need = [&](const char * suffix) { return hparam_required(model, suffix, error); };
     auto n_layer_v = need("block_count");
     auto n_embd_v = need("embedding_length");
     if (!n_layer_v || !n_embd_v) return false;

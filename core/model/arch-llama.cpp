@@ -20,11 +20,7 @@
 namespace gc {
 
 bool arch_llama_from_gguf(const gguf_model & model, model_desc & desc, std::string * error) {
-    auto need = [&](const char * suffix) -> std::optional<double> {
-        auto v = model.arch_number(suffix);
-        if (!v && error) *error = "required key llama." + std::string(suffix) + " is missing";
-        return v;
-    };
+    auto need = [&](const char * suffix) { return hparam_required(model, suffix, error); };
     auto n_layer_v = need("block_count");
     auto n_embd_v = need("embedding_length");
     if (!n_layer_v || !n_embd_v) return false;

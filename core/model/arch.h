@@ -23,6 +23,9 @@ std::optional<double> hparam_layer(const gguf_model & model, std::string_view su
 // vocab size (rows of token_embd), the head (output.weight or tied).
 bool model_desc_common(const gguf_model & model, model_desc & desc, std::string * error);
 
+// "<arch>.<suffix>" as a number; nullopt with *error naming the missing key.
+std::optional<double> hparam_required(const gguf_model & model, std::string_view suffix, std::string * error);
+
 // Range check helper: sets *error and returns false when v is not in [lo, hi].
 bool hparam_in_range(const char * what, double v, double lo, double hi, std::string * error);
 

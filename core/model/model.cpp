@@ -59,6 +59,12 @@ std::optional<double> hparam_layer(const gguf_model & model, std::string_view su
     return v.array_number((uint64_t) il);
 }
 
+std::optional<double> hparam_required(const gguf_model & model, std::string_view suffix, std::string * error) {
+    auto v = model.arch_number(suffix);
+    if (!v && error) *error = "required key " + model.architecture() + "." + std::string(suffix) + " is missing";
+    return v;
+}
+
 bool hparam_in_range(const char * what, double v, double lo, double hi, std::string * error) {
     if (std::isfinite(v) && v >= lo && v <= hi) return true;
     if (error) *error = std::string(what) + " = " + std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
