@@ -137,15 +137,7 @@ bool arch_gemma4_from_gguf(const gguf_model & model, model_desc & desc, std::str
                 return false;
             }
         }
-        L.wo = layer_tensor(il, "attn_output");
-        L.q_norm = layer_tensor(il, "attn_q_norm");
-        L.k_norm = layer_tensor(il, "attn_k_norm");
-        L.post_attn_norm = layer_tensor(il, "post_attention_norm");
-        L.ffn_norm = layer_tensor(il, "ffn_norm");
-        L.ffn_gate = layer_tensor(il, "ffn_gate");
-        L.ffn_up = layer_tensor(il, "ffn_up");
-        L.ffn_down = layer_tensor(il, "ffn_down");
-        L.post_ffn_norm = layer_tensor(il, "post_ffw_norm");
+        layer_names_gemma_sandwich(il, L);
         if (model.find_tensor(layer_tensor(il, "layer_output_scale"))) L.out_scale = layer_tensor(il, "layer_output_scale");
     }
     return true;

@@ -29,7 +29,12 @@ std::optional<double> hparam_required(const gguf_model & model, std::string_view
 // Range check helper: sets *error and returns false when v is not in [lo, hi].
 bool hparam_in_range(const char * what, double v, double lo, double hi, std::string * error);
 
-std::string layer_tensor(int32_t il, const char * suffix);   // "blk.<il>.<suffix>.weight"
+std::string layer_tensor(int32_t il, const char * suffix);
+
+// The Gemma-style layer's tensors after the Q/K/V projections: attn_output,
+// q/k norms, the sandwich norms (post-attention, pre-FFN, post-FFN) and the
+// FFN (gemma2/3/4 share these names).
+void layer_names_gemma_sandwich(int32_t il, layer_desc & L);   // "blk.<il>.<suffix>.weight"
 
 // Cross-checking a recipe against a Hugging Face config (model_desc_for_hf):
 // `sync` compares the GGUF-side value with the config's number at `key`

@@ -59,6 +59,18 @@ std::optional<double> hparam_layer(const gguf_model & model, std::string_view su
     return v.array_number((uint64_t) il);
 }
 
+void layer_names_gemma_sandwich(int32_t il, layer_desc & L) {
+    L.wo = layer_tensor(il, "attn_output");
+    L.q_norm = layer_tensor(il, "attn_q_norm");
+    L.k_norm = layer_tensor(il, "attn_k_norm");
+    L.post_attn_norm = layer_tensor(il, "post_attention_norm");
+    L.ffn_norm = layer_tensor(il, "ffn_norm");
+    L.ffn_gate = layer_tensor(il, "ffn_gate");
+    L.ffn_up = layer_tensor(il, "ffn_up");
+    L.ffn_down = layer_tensor(il, "ffn_down");
+    L.post_ffn_norm = layer_tensor(il, "post_ffw_norm");
+}
+
 std::optional<double> hparam_required(const gguf_model & model, std::string_view suffix, std::string * error) {
     auto v = model.arch_number(suffix);
     if (!v && error) *error = "required key " + model.architecture() + "." + std::string(suffix) + " is missing";

@@ -19,6 +19,7 @@
 #include "check/reference.h"
 #include "metrics/agreement.h"
 #include "format/gguf.h"
+#include "compare-util.h"
 #include "fixture-util.h"
 #include "gguf-builder.h"
 
@@ -62,18 +63,7 @@ checked run_compare(std::vector<uint8_t> cand_bytes, const std::vector<fs::path>
         std::string err;
         ref_files.push_back(gc::byte_source_open_file(p, &err));
     }
-    const gc::gguf_model cand = gc::gguf_load(cand_files);
-    EXPECT_TRUE(cand.usable);
-    gc::reference_model ref;
-    std::string err;
-    EXPECT_TRUE(gc::reference_open(ref_files, cand.architecture(), ref, &err)) << err;
-    auto cw = gc::weight_source_gguf(cand, cand_files);
-    std::vector<std::string> names;
-    for (const auto & t : cand.tensors) names.push_back(t.info->name);
-    gc::compare_options opt;
-    opt.quick = quick;
-    checked c{ gc::compare_weights(*cw, *ref.weights, names, opt), {} };
-    gc::compare_add_input_findings(c.report, cand.findings, ref.findings);
+    checked c{ gc_test::compare_files(cand_files, ref_files, quick), {} };
     for (const auto & t : c.report.tensors) c.by_name[t.name] = t;
     return c;
 }

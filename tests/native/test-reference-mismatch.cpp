@@ -11,6 +11,7 @@
 #include "check/compare.h"
 #include "check/reference.h"
 #include "format/gguf.h"
+#include "compare-util.h"
 #include "gguf-builder.h"
 
 namespace fs = std::filesystem;
@@ -47,19 +48,7 @@ gc::file_set open_files(const std::vector<fs::path> & paths) {
 
 outcome compare(const std::vector<fs::path> & cand_paths, const std::vector<fs::path> & ref_paths, bool quick) {
     gc::file_set cand_files = open_files(cand_paths), ref_files = open_files(ref_paths);
-    const gc::gguf_model cand = gc::gguf_load(cand_files);
-    EXPECT_TRUE(cand.usable);
-    gc::reference_model ref;
-    std::string err;
-    EXPECT_TRUE(gc::reference_open(ref_files, cand.architecture(), ref, &err)) << err;
-    auto cw = gc::weight_source_gguf(cand, cand_files);
-    std::vector<std::string> names;
-    for (const auto & t : cand.tensors) names.push_back(t.info->name);
-    gc::compare_options opt;
-    opt.quick = quick;
-    outcome o{ gc::compare_weights(*cw, *ref.weights, names, opt) };
-    gc::compare_add_input_findings(o.report, cand.findings, ref.findings);
-    return o;
+    return outcome{ gc_test::compare_files(cand_files, ref_files, quick) };
 }
 
 const fs::path STORIES_Q4 = FX / "stories260K" / "stories260K-Q4_0.gguf";
