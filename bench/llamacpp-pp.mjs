@@ -6,9 +6,14 @@
 //
 //   node bench/llamacpp-pp.mjs MODEL.gguf [-c 512] [-t N] [--reps 2]
 //
-// node-llama-cpp must be importable (NODE_PATH or a node_modules above); it
-// is not a dependency of the project.
-import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
+// node-llama-cpp comes from bench/.deps (bench/deps.mjs, installed on demand
+// by bench/run.mjs); it is not a dependency of the project.
+import { bench_tokens } from './bench-tokens.mjs';
+import { deps_ensure, deps_import, NODE_LLAMA_CPP } from './deps.mjs';
+
+const why = deps_ensure();
+if (why) { console.error(`llama.cpp: ${why}`); process.exit(2); }
+const { getLlama, LlamaLogLevel } = await deps_import('node-llama-cpp');
 
 const args = process.argv.slice(2);
 let model = null, n_ctx = 512, threads = 1, reps = 2;
@@ -23,14 +28,7 @@ if (!model) { console.error('usage: node bench/llamacpp-pp.mjs MODEL.gguf [-c 51
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
 const m = await llama.loadModel({ modelPath: model, gpuLayers: 0 });
 const n_vocab = m.fileInfo.metadata.llama?.vocab_size ?? 32000;
-// Same ids as ggufcheck bench forward (LCG, seed 1), BOS first.
-const tokens = [];
-let s = 1;
-for (let i = 0; i < n_ctx; ++i) {
-  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-  tokens.push((s >>> 8) % n_vocab);
-}
-tokens[0] = 1;
+const tokens = bench_tokens(n_ctx, n_vocab, m.tokens.bos ?? 1);
 const times = [];
 for (let r = 0; r < reps; ++r) {
   const ctx = await m.createContext({ contextSize: n_ctx, batchSize: n_ctx, threads, sequences: 1 });
@@ -41,6 +39,6 @@ for (let r = 0; r < reps; ++r) {
   await ctx.dispose();
 }
 const best = Math.min(...times);
-console.log(JSON.stringify({ engine: 'llama.cpp (node-llama-cpp 3.21.1, prebuilt CPU library)', model, n_ctx, threads,
-  seconds: best, all_seconds: times, tokens_per_s: n_ctx / best, cpu_variant: llama.cpuMathCores ?? null }));
+console.log(JSON.stringify({ engine: `llama.cpp (node-llama-cpp ${NODE_LLAMA_CPP}, prebuilt CPU library)`, model, n_ctx, threads,
+  seconds: best, all_seconds: times, tokens_per_s: n_ctx / best, cpu_math_cores: llama.cpuMathCores ?? null }));
 await m.dispose();

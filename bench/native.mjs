@@ -1,65 +1,75 @@
-// Native benchmark run: ours (ggufcheck bench forward / gemm) and llama.cpp
-// (bench/llamacpp-pp.mjs through node-llama-cpp) on the same generated
-// model, same threads; prints ratios and merges the native fields into
-// bench/results.json (fields filled by the wasm/browser runs are kept).
+#!/usr/bin/env node
+// Benchmark (not a test), native part: ours (`ggufcheck bench forward`, one
+// chunk of 512 random ids through the PPL evaluation) and llama.cpp
+// (bench/llamacpp-pp.mjs: the same ids in one batch through node-llama-cpp's
+// prebuilt CPU library) on the same model, 1 thread then N threads, each pair
+// back to back; then `ggufcheck bench gemm` (our GEMM vs the measured SIMD
+// peak). The 1-minute load average is recorded before every measurement.
 //
-//   node bench/native.mjs --model M.gguf [--cli build/native/ggufcheck] [--nlc DIR] [-t 2]
+//   node bench/native.mjs --model M.gguf [--cli build/native/ggufcheck] [-t N] [--reps R] [--no-llamacpp]
 //
-// --nlc: a folder where `npm install node-llama-cpp@3.21.1` was run (it is
-// not a project dependency); without it the llama.cpp fields stay null.
-// Make the model with: node tools/gen-bench-model.mjs M.gguf --type q4_k --preset 1b
+// Prints a summary and, last, one line `BENCH_RESULT {json}` for bench/run.mjs
+// (which merges it into bench/results.json). node-llama-cpp is installed on
+// demand into bench/.deps (bench/deps.mjs).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, dirname, basename } from 'node:path';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deps_ensure } from './deps.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-let model = null, cli = join(here, '..', 'build', 'native', 'ggufcheck'), nlc = null, nt = 2;
+let model = null, cli = join(here, '..', 'build', 'native', 'ggufcheck'), nt = cpus().length, reps = 2, no_llama = false;
 for (let i = 0; i < args.length; ++i) {
   if (args[i] === '--model') model = args[++i];
   else if (args[i] === '--cli') cli = args[++i];
-  else if (args[i] === '--nlc') nlc = args[++i];
   else if (args[i] === '-t') nt = +args[++i];
+  else if (args[i] === '--reps') reps = +args[++i];
+  else if (args[i] === '--no-llamacpp') no_llama = true;
+  else { console.error(`unknown argument ${args[i]}`); process.exit(1); }
 }
-if (!model) { console.error('usage: node bench/native.mjs --model M.gguf [--cli PATH] [--nlc DIR] [-t N]'); process.exit(1); }
+if (!model) {
+  console.error('usage: node bench/native.mjs --model M.gguf [--cli PATH] [-t N] [--reps R] [--no-llamacpp]');
+  process.exit(1);
+}
 
-const run = (cmd, a, cwd) => {
+const load1 = () => Number(loadavg()[0].toFixed(2));
+const run = (cmd, a) => {
   console.error(`$ ${cmd} ${a.join(' ')}`);
-  return execFileSync(cmd, a, { cwd, encoding: 'utf8', maxBuffer: 1 << 24 });
+  return execFileSync(cmd, a, { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
 };
-const ours = (t) => JSON.parse(run(cli, ['bench', 'forward', model, '-c', '512', '-t', String(t), '--json']));
+// Best of `reps` runs of `ggufcheck bench forward` (it times one chunk).
+const ours = (t) => {
+  let best = null;
+  const runs = [];
+  for (let r = 0; r < reps; ++r) {
+    const load = load1();
+    const x = JSON.parse(run(cli, ['bench', 'forward', model, '-c', '512', '-t', String(t), '--json']));
+    runs.push({ seconds: x.seconds, load_avg_1min_before: load });
+    if (!best || x.seconds < best.seconds) best = x;
+  }
+  return { ...best, runs };
+};
+const llama_why = no_llama ? 'skipped (--no-llamacpp)' : deps_ensure();
 const llama = (t) => {
-  if (!nlc) return null;
-  copyFileSync(join(here, 'llamacpp-pp.mjs'), join(nlc, 'llamacpp-pp.mjs'));
-  const out = run('node', ['llamacpp-pp.mjs', model, '-c', '512', '-t', String(t), '--reps', '2'], nlc);
-  return JSON.parse(out.trim().split('\n').pop());
+  if (llama_why) return { error: llama_why };
+  const load = load1();
+  try {
+    const out = run(process.execPath, [join(here, 'llamacpp-pp.mjs'), model, '-c', '512', '-t', String(t), '--reps', String(reps)]);
+    return { ...JSON.parse(out.trim().split('\n').pop()), load_avg_1min_before: load };
+  } catch (e) {
+    return { error: `llamacpp-pp.mjs failed: ${e.message.split('\n')[0]}` };
+  }
 };
 
-const load_before = loadavg()[0];
 const o1 = ours(1), l1 = llama(1), on = ours(nt), ln = llama(nt);
+const gemm_load = load1();
 const gemm = JSON.parse(run(cli, ['bench', 'gemm', '-t', String(nt), '--json']));
-const r = (a, b) => (a && b ? a / b : null);
-console.log(`forward tokens/s, 512-token chunk, ${basename(model)}:`);
-console.log(`  1 thread:  ours ${o1.tokens_per_s.toFixed(2)}  llama.cpp ${l1 ? l1.tokens_per_s.toFixed(2) : 'n/a'}  ours/llama.cpp ${r(o1.tokens_per_s, l1?.tokens_per_s)?.toFixed(3)}`);
-console.log(`  ${nt} threads: ours ${on.tokens_per_s.toFixed(2)}  llama.cpp ${ln ? ln.tokens_per_s.toFixed(2) : 'n/a'}  ours/llama.cpp ${r(on.tokens_per_s, ln?.tokens_per_s)?.toFixed(3)}`);
-console.log(`gemm GFLOP/s 1 thread: ours ${gemm.ours_1t.toFixed(1)} / peak ${gemm.simd_peak_1t.toFixed(1)} = ${(100 * gemm.ratio_1t).toFixed(1)} %`);
-
-const path = join(here, 'results.json');
-const res = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
-res.forward_tps = { ...(res.forward_tps ?? {}), ours_native_1t: o1.tokens_per_s, ours_native_nt: on.tokens_per_s,
-  llamacpp_native_1t: l1?.tokens_per_s ?? null, llamacpp_native_nt: ln?.tokens_per_s ?? null };
-res.forward_gflops = { ...(res.forward_gflops ?? {}), ours_native_1t: o1.gflops, ours_native_nt: on.gflops };
-res.gemm_gflops = { ...(res.gemm_gflops ?? {}), ours_native_1t: gemm.ours_1t, simd_peak_native_1t: gemm.simd_peak_1t,
-  ours_native_nt: gemm.ours_nt, simd_peak_native_nt: gemm.simd_peak_nt };
-res.ratios = { ...(res.ratios ?? {}), ours_over_llamacpp_native_1t: r(o1.tokens_per_s, l1?.tokens_per_s),
-  ours_over_llamacpp_native_nt: r(on.tokens_per_s, ln?.tokens_per_s), gemm_over_peak_native_1t: gemm.ratio_1t };
-res.model = { file: basename(model), params: o1.model.params, type: o1.model.type, arch: o1.model.arch,
-  generator: 'node tools/gen-bench-model.mjs (random weights)' };
-res.native = { threads_nt: nt, n_ctx: 512, read_dequant_s_1t: o1.read_dequant_s, gemm_s_1t: o1.gemm_s,
-  llamacpp: 'node-llama-cpp 3.21.1 prebuilt CPU library (no llama-bench binary shipped)', load_avg_1min_before: load_before };
-res.date = new Date().toISOString();
-res.machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '' };
-writeFileSync(path, JSON.stringify(res, null, 1) + '\n');
-console.log(`wrote ${path}`);
+const f = (x) => (x?.tokens_per_s ? x.tokens_per_s.toFixed(2) : `n/a (${x?.error})`);
+const r = (a, b) => (a && b ? (a / b).toFixed(3) : 'n/a');
+console.log(`native forward tokens/s, 512-token chunk, ${model}:`);
+console.log(`  1 thread:  ours ${f(o1)}  llama.cpp ${f(l1)}  ours/llama.cpp ${r(o1.tokens_per_s, l1.tokens_per_s)}`);
+console.log(`  ${nt} threads: ours ${f(on)}  llama.cpp ${f(ln)}  ours/llama.cpp ${r(on.tokens_per_s, ln.tokens_per_s)}`);
+console.log(`native gemm GFLOP/s 1 thread: ours ${gemm.ours_1t.toFixed(1)} / peak ${gemm.simd_peak_1t.toFixed(1)} = ${(100 * gemm.ratio_1t).toFixed(1)} %`);
+console.log(`BENCH_RESULT ${JSON.stringify({ threads_nt: nt, reps, ours_1t: o1, ours_nt: on, llamacpp_1t: l1, llamacpp_nt: ln,
+  gemm: { ...gemm, load_avg_1min_before: gemm_load }, cpu: cpus()[0]?.model ?? '' })}`);

@@ -10,10 +10,12 @@
 // The page runs a full check (every row of both files); then a blob: worker
 // started from the page reads both File objects whole with FileReaderSync in
 // 64 MiB slices, as the page's reader does. Prints MB/s of both files for each
-// and their ratio; merges scan_mbps, raw_read_mbps and peak_wasm_mb into
+// and their ratio and, last, one line `BENCH_RESULT {json}` (scan_mbps,
+// raw_read_mbps, peak_wasm_mb, ...) that bench/run.mjs merges into
 // bench/results.json.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 
@@ -40,6 +42,7 @@ try {
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.setInputFiles('#file-input', [cand, ref]);
   await page.waitForSelector('#check-full');
+  const load_before = Number(loadavg()[0].toFixed(2));
   const t0 = Date.now();
   await page.click('#check-full');
   await page.waitForSelector('#weight-check[data-state="done"]', { timeout: 30 * 60_000 });
@@ -83,14 +86,12 @@ try {
   console.log(`full weight check: ${scan_s.toFixed(1)} s = ${scan_mbps.toFixed(0)} MB/s of both files`);
   console.log(`raw File read (FileReaderSync, 64 MiB slices, same files): ${raw.s.toFixed(1)} s = ${raw_mbps.toFixed(0)} MB/s`);
   console.log(`scan / raw read: ${(100 * scan_mbps / raw_mbps).toFixed(0)} %; wasm memory ${(mem.heap_bytes / 2 ** 20).toFixed(0)} MiB (heap top ${(mem.heap_top / 2 ** 20).toFixed(1)} MiB)`);
-  const out = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
-  Object.assign(out, {
+  console.log(`BENCH_RESULT ${JSON.stringify({
     scan_mbps: Number(scan_mbps.toFixed(1)), raw_read_mbps: Number(raw_mbps.toFixed(1)),
-    peak_wasm_mb: Number((mem.heap_bytes / 2 ** 20).toFixed(1)),
-    scan_files: { candidate: cand, reference: ref, bytes: total },
-    scan_date: new Date().toISOString(),
-  });
-  writeFileSync('bench/results.json', JSON.stringify(out, null, 1) + '\n');
+    peak_wasm_mb: Number((mem.heap_bytes / 2 ** 20).toFixed(1)), heap_top_mb: Number((mem.heap_top / 2 ** 20).toFixed(1)),
+    scan_s, raw_s: raw.s, verdict, load_avg_1min_before: load_before,
+    files: { candidate: cand, reference: ref, bytes: total },
+  })}`);
 } finally {
   await browser.close();
   server.kill();
