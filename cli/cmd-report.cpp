@@ -1,4 +1,4 @@
-// ggufcheck report CAND... [--ref REF...] [--quick] [--sha256] [--ppl-json FILE] [--json]
+// ggufcheck report CAND... [--ref REF...] [--quick] [-t N] [--sha256] [--ppl-json FILE] [--json]
 // One Markdown report for an issue tracker: inspect + weight check (against
 // the reference, or reference-free) + optionally the JSON of a `ggufcheck ppl
 // --json` run. --json prints the combined JSON instead.
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "check/compare.h"
 #include "check/inspect.h"
 #include "check/reference.h"
@@ -17,14 +18,24 @@
 #include "open-files.h"
 
 int cmd_report(int argc, char ** argv) {
-    const char * usage = "usage: ggufcheck report CAND... [--ref REF...] [--quick] [--sha256] [--ppl-json FILE] [--json]\n";
+    const char * usage = "usage: ggufcheck report CAND... [--ref REF...] [--quick] [-t N] [--sha256] [--ppl-json FILE] [--json]\n"
+                        "  -t, --threads N: worker threads of the weight check (default: the hardware concurrency)\n";
     std::vector<std::string> cand_paths, ref_paths;
     std::string ppl_path;
     gc::compare_options opt;
     bool as_json = false, hashes = false, in_ref = false;
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
+        long long v = 0;
         if (a == "--json") as_json = true;
+        else if (a == "-t" || a == "--threads") {
+            if (i + 1 >= argc || !parse_int(argv[i + 1], 1, 256, v)) {
+                std::fprintf(stderr, "report: -t needs an integer in [1, 256]\n");
+                return 1;
+            }
+            opt.n_threads = (int32_t) v;
+            ++i;
+        }
         else if (a == "--quick") opt.quick = true;
         else if (a == "--sha256") hashes = true;
         else if (a == "--ref") in_ref = true;
@@ -62,6 +73,8 @@ int cmd_report(int argc, char ** argv) {
                 std::fprintf(stderr, "report: %s\n", error.c_str());
                 return 1;
             }
+            opt.cand_gguf_files = &cand_files;   // GGUF sides: raw reads here, decoding on the workers
+            opt.ref_gguf_files = ref.kind == "gguf" ? &ref_files : nullptr;
             gc::compare_report r = gc::compare_weights(*cw, *ref.weights, names, opt);
             gc::compare_add_input_findings(r, {}, ref.findings);
             in.weights = gc::compare_to_json(r);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "check/compare-scan.h"
 #include "check/diagnosis.h"
 #include "metrics/agreement.h"
 #include "model/hf-map.h"
@@ -108,33 +109,27 @@ compare_report compare_weights(weight_source & cand, weight_source & ref, const 
         rep.tensors.push_back(std::move(t));
     }
 
-    uint64_t done = 0;
-    std::vector<float> buf_a, buf_b;
-    for (const job & j : jobs) {
+    // The scan: every row of every job, threaded (compare-scan.h).
+    std::vector<compare_scan_job> scan_jobs;
+    scan_jobs.reserve(jobs.size());
+    for (const job & j : jobs) scan_jobs.push_back({ j.name, j.a, j.b, j.spans });
+    std::vector<compare_scan_result> scanned;
+    uint64_t raw_bytes = 0;
+    const compare_scan_side cand_side{ &cand, opt.cand_gguf_files }, ref_side{ &ref, opt.ref_gguf_files };
+    if (!compare_scan(cand_side, ref_side, scan_jobs, opt, total, scanned, raw_bytes)) {
+        rep.verdict = "cancelled";
+        rep.summary = "The check was cancelled.";
+        return rep;
+    }
+    for (size_t k = 0; k < jobs.size(); ++k) {
+        const job & j = jobs[k];
+        const compare_scan_result & res = scanned[k];
+        const agreement & acc = res.acc;
         tensor_agreement_result & t = rep.tensors[j.index];
         const int64_t n_cols = j.a->n_cols;
-        const int64_t block = std::max<int64_t>(1, (int64_t) (opt.block_bytes / sizeof(float) / (size_t) n_cols));
-        agreement acc;
-        std::string error;
-        bool ok = true;
-        for (const auto & [s0, s1] : j.spans) {
-            for (int64_t r = s0; r < s1 && ok; r += block) {
-                const int64_t nr = std::min(block, s1 - r);
-                buf_a.resize((size_t) (nr * n_cols));
-                buf_b.resize((size_t) (nr * n_cols));
-                ok = cand.read_rows(*j.a, r, nr, buf_a.data(), &error) && ref.read_rows(*j.b, r, nr, buf_b.data(), &error);
-                if (ok) acc.add_rows(buf_a.data(), buf_b.data(), nr, n_cols);
-                done += (uint64_t) nr * (j.a->row_bytes + j.b->row_bytes);
-                if (opt.progress && !opt.progress(done, total, j.name)) {
-                    rep.verdict = "cancelled";
-                    rep.summary = "The check was cancelled.";
-                    return rep;
-                }
-            }
-        }
-        if (!ok) {
-            t.note = error;
-            rep.findings.push_back({ severity::error, "read_error", "cannot compare " + j.name + ": " + error, "", j.name, {} });
+        if (!res.ok) {
+            t.note = res.error;
+            rep.findings.push_back({ severity::error, "read_error", "cannot compare " + j.name + ": " + res.error, "", j.name, {} });
             continue;
         }
         t.n_elements = acc.n;
@@ -152,8 +147,8 @@ compare_report compare_weights(weight_source & cand, weight_source & ref, const 
         if (!vector) t.row_hist.assign(acc.row_hist.begin(), acc.row_hist.end());
         if (vector) t.bit_exact = acc.identical;
         if (vector && n_cols == 1) {
-            t.value = buf_a[0];
-            t.ref_value = buf_b[0];
+            t.value = res.a0;
+            t.ref_value = res.b0;
         }
         // Expected noise: candidate and reference storage together.
         const double typical = band_typical_error(type_id_of(j.a)) + band_typical_error(type_id_of(j.b));
@@ -180,7 +175,7 @@ compare_report compare_weights(weight_source & cand, weight_source & ref, const 
                                                                         : weight_status::healthy;
         }
     }
-    rep.bytes_read = cand.bytes_read() + ref.bytes_read();
+    rep.bytes_read = raw_bytes + cand.bytes_read() + ref.bytes_read();
 
     auto list = [](const std::vector<std::string> & v) {
         std::string s;

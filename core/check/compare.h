@@ -19,11 +19,38 @@
 
 namespace gc {
 
+class thread_pool;
+
+// Where the scan's time went (compare_options::stats; benchmarks only).
+// Worker times are summed over workers.
+struct compare_scan_stats {
+    int32_t threads = 1;
+    uint64_t batches = 0;
+    double wall_s = 0;        // the whole scan
+    double read_s = 0;        // calling thread: reads (raw bytes, or read_rows of decoded sides)
+    double decode_s = 0;      // workers: dequantizing raw bytes
+    double sum_s = 0;         // workers: the agreement sums
+    double fold_s = 0;        // calling thread: folding the batches' sums in order
+};
+
 struct compare_options {
     bool quick = false;                   // sample rows instead of reading everything
     double quick_fraction = 0.02;         // share of each tensor's rows read in quick mode
     int64_t quick_min_rows = 64;          // ... but at least this many (or all)
-    size_t block_bytes = 4u << 20;        // f32 bytes per row block and side
+    size_t block_bytes = 4u << 20;        // f32 bytes per row block and side (the scan's batch: compare-scan.h)
+    // Threads (compare-scan.h): `pool` when set (the caller's, shared),
+    // else n_threads workers made for the call (<= 0: thread_count_default()).
+    // No number depends on it: the JSON is bit-identical for every count.
+    thread_pool * pool = nullptr;
+    int32_t n_threads = 0;
+    // The files each side's weight_source was opened over, when it is
+    // weight_source_gguf(model, *files): its tensors are then read raw by
+    // the calling thread and decoded by the workers. Leave nullptr for any
+    // other source (a Hugging Face reference, a what-if source): its rows
+    // come from read_rows on the calling thread. Same numbers either way.
+    file_set * cand_gguf_files = nullptr;
+    file_set * ref_gguf_files = nullptr;
+    compare_scan_stats * stats = nullptr;  // filled when set
     // Progress: bytes of both sides done / total, the tensor being read.
     // Return false to cancel.
     std::function<bool(uint64_t done, uint64_t total, const std::string & tensor)> progress;
