@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <vector>
 
 #include "compute/gemm.h"
@@ -21,6 +22,17 @@ namespace {
 
 double now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU time of the calling thread where the OS keeps it (Linux), else wall
+// time. On a loaded machine it leaves out the time the thread was not
+// scheduled (not the cache refills after it), so best-of runs converge.
+double thread_s() {
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+    timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+#endif
+    return now_s();
 }
 
 // n steps of the register-blocked loop; returns flops done. The result is
@@ -102,36 +114,112 @@ double simd_peak_gflops(thread_pool * pool, double min_time) {
     return best;
 }
 
-gemm_bench_result gemm_bench_run(thread_pool * pool, int64_t n_tok, int64_t n_in, int64_t n_out, int64_t tile_rows,
-                                 double min_time) {
-    gemm_bench_result r;
-    r.n_tok = n_tok;
-    r.n_in = n_in;
-    r.n_out = n_out;
-    r.tile_rows = tile_rows = std::max<int64_t>(1, std::min(tile_rows, n_out));
-    std::vector<float> x((size_t) (n_tok * n_in)), w((size_t) (n_out * n_in)), y((size_t) (n_tok * n_out));
+namespace {
+
+// The operands of one tiled product Y = X W^T, and a tile buffer per worker.
+struct bench_operands {
+    int64_t n_tok, n_in, n_out, tile_rows, n_tiles;
+    std::vector<float> x, w, y;
+    std::vector<std::vector<float>> tiles;
+};
+
+void bench_operands_init(bench_operands & b, int nw, int64_t n_tok, int64_t n_in, int64_t n_out, int64_t tile_rows) {
+    b.n_tok = n_tok;
+    b.n_in = n_in;
+    b.n_out = n_out;
+    b.tile_rows = std::max<int64_t>(1, std::min(tile_rows, n_out));
+    b.n_tiles = (n_out + b.tile_rows - 1) / b.tile_rows;
+    b.x.assign((size_t) (n_tok * n_in), 0.0f);
+    b.w.assign((size_t) (n_out * n_in), 0.0f);
+    b.y.assign((size_t) (n_tok * n_out), 0.0f);
+    b.tiles.assign((size_t) nw, std::vector<float>((size_t) (b.tile_rows * n_in)));
     uint32_t s = 12345;
     auto rnd = [&] {
         s = s * 1664525u + 1013904223u;
         return (float) (s >> 8) / 16777216.0f - 0.5f;
     };
-    for (float & v : x) v = rnd();
-    for (float & v : w) v = rnd();
-    const int64_t n_tiles = (n_out + tile_rows - 1) / tile_rows;
+    for (float & v : b.x) v = rnd();
+    for (float & v : b.w) v = rnd();
+}
+
+// One full product; returns the largest per-worker time spent in fn.
+// fresh: each tile is first copied into the worker's tile buffer (the
+// forward dequantizes into it), else fn reads the tile in place in W.
+double bench_product(thread_pool * pool, bench_operands & b, gemm_fn fn, bool fresh) {
+    const int nw = pool ? pool->size() : 1;
+    std::vector<double> busy((size_t) nw, 0.0);
+    parallel_for(pool, b.n_tiles, [&](int64_t i, int worker) {
+        const int64_t r0 = i * b.tile_rows, nr = std::min(b.tile_rows, b.n_out - r0);
+        const float * tile = b.w.data() + r0 * b.n_in;
+        if (fresh) {
+            std::vector<float> & buf = b.tiles[(size_t) worker];
+            std::copy(tile, tile + nr * b.n_in, buf.begin());
+            tile = buf.data();
+        }
+        const double t0 = thread_s();
+        fn(b.x.data(), b.n_tok, b.n_in, tile, nr, b.y.data() + r0, b.n_out);
+        busy[(size_t) worker] += thread_s() - t0;
+    });
+    return *std::max_element(busy.begin(), busy.end());
+}
+
+double gflops_of(const bench_operands & b, double seconds) {
+    return seconds > 0 ? 2.0 * (double) b.n_tok * (double) b.n_in * (double) b.n_out / seconds * 1e-9 : 0.0;
+}
+
+} // namespace
+
+gemm_bench_result gemm_bench_run(thread_pool * pool, int64_t n_tok, int64_t n_in, int64_t n_out, int64_t tile_rows,
+                                 double min_time, gemm_fn fn) {
+    bench_operands b;
+    bench_operands_init(b, pool ? pool->size() : 1, n_tok, n_in, n_out, tile_rows);
+    if (!fn) fn = gemm_xwt;
+    gemm_bench_result r;
+    r.n_tok = n_tok;
+    r.n_in = n_in;
+    r.n_out = n_out;
+    r.tile_rows = b.tile_rows;
     double best = 1e30;
     const double t_end = now_s() + std::max(0.0, min_time);
     int reps = 0;
     do {
-        const double t0 = now_s();
-        parallel_for(pool, n_tiles, [&](int64_t i, int) {
-            const int64_t r0 = i * tile_rows, nr = std::min(tile_rows, n_out - r0);
-            gemm_xwt(x.data(), n_tok, n_in, w.data() + r0 * n_in, nr, y.data() + r0, n_out);
-        });
-        best = std::min(best, now_s() - t0);
+        best = std::min(best, bench_product(pool, b, fn, true));
         ++reps;
     } while (now_s() < t_end || reps < 2);
     r.seconds = best;
-    r.gflops = 2.0 * (double) n_tok * (double) n_in * (double) n_out / best * 1e-9;
+    r.gflops = gflops_of(b, best);
+    return r;
+}
+
+gemm_bench_compare_result gemm_bench_compare(int64_t n_tok, int64_t n_in, int64_t n_out, int64_t tile_rows,
+                                             double min_time) {
+    bench_operands b;
+    bench_operands_init(b, 1, n_tok, n_in, n_out, tile_rows);
+    gemm_bench_compare_result r;
+    r.n_tok = n_tok;
+    r.n_in = n_in;
+    r.n_out = n_out;
+    r.tile_rows = b.tile_rows;
+    double best[4] = { 1e30, 1e30, 1e30, 1e30 };
+    const double t_end = now_s() + std::max(0.0, min_time);
+    int rounds = 0;
+    do {
+        for (int i = 0; i < 4; ++i) {   // the peak loop, timed like the products
+            const double t0 = thread_s();
+            const double flops = peak_loop(int64_t(1) << 21);
+            const double dt = thread_s() - t0;
+            if (dt > 0) r.peak = std::max(r.peak, flops / dt * 1e-9);
+        }
+        best[0] = std::min(best[0], bench_product(nullptr, b, gemm_xwt_eigen, true));
+        best[1] = std::min(best[1], bench_product(nullptr, b, gemm_xwt, true));
+        best[2] = std::min(best[2], bench_product(nullptr, b, gemm_xwt_eigen, false));
+        best[3] = std::min(best[3], bench_product(nullptr, b, gemm_xwt, false));
+        ++rounds;
+    } while (now_s() < t_end || rounds < 2);
+    r.eigen_fresh = gflops_of(b, best[0]);
+    r.ours_fresh = gflops_of(b, best[1]);
+    r.eigen_inplace = gflops_of(b, best[2]);
+    r.ours_inplace = gflops_of(b, best[3]);
     return r;
 }
 

@@ -22,15 +22,42 @@ const char * simd_peak_isa();
 // pool nullptr: the calling thread. Runs for about min_time seconds.
 double simd_peak_gflops(thread_pool * pool, double min_time);
 
+// A GEMM implementation (compute/gemm.h signature).
+using gemm_fn = void (*)(const float * x, int64_t n_tok, int64_t n_in, const float * w, int64_t n_rows, float * y,
+                         int64_t ldy);
+
 struct gemm_bench_result {
     int64_t n_tok = 0, n_in = 0, n_out = 0, tile_rows = 0;
     double gflops = 0;     // the tiled product, as forward_runner::linear runs it
-    double seconds = 0;    // per product
+    double seconds = 0;    // per product: time in fn only (the forward's gemm_s)
 };
 
 // Y[n_tok, n_out] = X[n_tok, n_in] W^T in row tiles of tile_rows, tiles spread
 // over the pool (nullptr: one thread), best of repetitions within min_time.
+// As in forward_runner::linear, each tile is first written into the worker's
+// tile buffer (there: dequantized; here: copied from W), so the product
+// finds it freshly written (mostly in L2), and X is shared by all tiles. Only
+// the products are timed (seconds: the largest per-worker sum of their CPU
+// times, see gemm_bench_compare).
+// fn nullptr: gemm_xwt.
 gemm_bench_result gemm_bench_run(thread_pool * pool, int64_t n_tok, int64_t n_in, int64_t n_out, int64_t tile_rows,
-                                 double min_time);
+                                 double min_time, gemm_fn fn = nullptr);
+
+// Side by side on one thread, interleaved in rounds so that a load change
+// hits all alike (best of the rounds for each): the peak loop, Eigen
+// (gemm_xwt_eigen, the previous path) and gemm_xwt (this build's path), each
+// GEMM with the tile freshly written as above ("fresh") and, as the first
+// version of this bench measured, read in place from the whole W ("inplace",
+// W of n_out x n_in floats, usually out of L2). GFLOP/s. Times here and in
+// gemm_bench_run are the thread's CPU time where the OS keeps it (Linux),
+// wall time elsewhere (wasm), so that other processes' load does not count.
+struct gemm_bench_compare_result {
+    int64_t n_tok = 0, n_in = 0, n_out = 0, tile_rows = 0;
+    double peak = 0;
+    double eigen_fresh = 0, ours_fresh = 0;
+    double eigen_inplace = 0, ours_inplace = 0;
+};
+gemm_bench_compare_result gemm_bench_compare(int64_t n_tok, int64_t n_in, int64_t n_out, int64_t tile_rows,
+                                             double min_time);
 
 } // namespace gc

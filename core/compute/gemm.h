@@ -22,9 +22,25 @@ namespace gc {
 void gemm_xwt_ref(const float * x, int64_t n_tok, int64_t n_in,
                   const float * w, int64_t n_rows, float * y, int64_t ldy);
 
-// Fast path (Eigen: AVX2 natively, SIMD128 in wasm). Same result up to
-// float summation order.
+// Fast path, used by the forward: the packed kernel (compute/gemm-packed.cpp)
+// where this build has a SIMD micro-kernel (AVX2+FMA natively, SIMD128 in
+// wasm), Eigen otherwise. Same result as gemm_xwt_ref up to float rounding
+// (FMA or mul + add, summation split into blocks). Deterministic: the same
+// inputs give the same bits whatever the thread and the call order.
+// n_tok or n_rows <= 0: nothing is written; n_in <= 0: Y block set to 0.
 void gemm_xwt(const float * x, int64_t n_tok, int64_t n_in,
               const float * w, int64_t n_rows, float * y, int64_t ldy);
+
+// The two implementations behind gemm_xwt, exposed for tests and benches:
+// Eigen's X * W^T (the previous fast path), and the packed kernel with this
+// build's micro-kernel (gemm_packed_isa(): "avx2-fma", "simd128", "scalar")
+// or, always available, with the portable scalar micro-kernel.
+void gemm_xwt_eigen(const float * x, int64_t n_tok, int64_t n_in,
+                    const float * w, int64_t n_rows, float * y, int64_t ldy);
+void gemm_xwt_packed(const float * x, int64_t n_tok, int64_t n_in,
+                     const float * w, int64_t n_rows, float * y, int64_t ldy);
+void gemm_xwt_packed_scalar(const float * x, int64_t n_tok, int64_t n_in,
+                            const float * w, int64_t n_rows, float * y, int64_t ldy);
+const char * gemm_packed_isa();
 
 } // namespace gc
