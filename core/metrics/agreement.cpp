@@ -114,36 +114,39 @@ namespace {
 #if defined(__wasm_simd128__)
 #define GC_AGREEMENT_ISA "simd128"
 
-// Four f64x2 per sum: vector k holds lanes 2k, 2k+1.
+// Lanes 0-3 in a first pass over the segment and lanes 4-7 in a second
+// (each lane's order unchanged): five sums of 8 lanes would need 20 f64x2
+// accumulators, more than the 16 SIMD registers V8 has on x86-64, and the
+// spills cost more than reading the segment (in cache) twice. Vector k of a
+// pass holds lanes 4h + 2k, 4h + 2k + 1.
 agreement_sums segment_fast(const float * a, const float * b, int64_t n) {
-    v128_t ab[4], aa[4], bb[4], dd[4], mx[4];
-    for (int k = 0; k < 4; ++k) ab[k] = aa[k] = bb[k] = dd[k] = mx[k] = wasm_f64x2_splat(0.0);
-    v128_t diff = wasm_i32x4_splat(0);
-    const int64_t n_full = n - n % L;
-    for (int64_t i = 0; i < n_full; i += L) {
-        const v128_t a0 = wasm_v128_load(a + i), a1 = wasm_v128_load(a + i + 4);
-        const v128_t b0 = wasm_v128_load(b + i), b1 = wasm_v128_load(b + i + 4);
-        diff = wasm_v128_or(diff, wasm_v128_or(wasm_v128_xor(a0, b0), wasm_v128_xor(a1, b1)));
-        const v128_t x[4] = { wasm_f64x2_promote_low_f32x4(a0), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(a0, a0, 1, 0)),
-                              wasm_f64x2_promote_low_f32x4(a1), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(a1, a1, 1, 0)) };
-        const v128_t y[4] = { wasm_f64x2_promote_low_f32x4(b0), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(b0, b0, 1, 0)),
-                              wasm_f64x2_promote_low_f32x4(b1), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(b1, b1, 1, 0)) };
-        for (int k = 0; k < 4; ++k) {
-            const v128_t d = wasm_f64x2_sub(x[k], y[k]);
-            ab[k] = wasm_f64x2_add(ab[k], wasm_f64x2_mul(x[k], y[k]));
-            aa[k] = wasm_f64x2_add(aa[k], wasm_f64x2_mul(x[k], x[k]));
-            bb[k] = wasm_f64x2_add(bb[k], wasm_f64x2_mul(y[k], y[k]));
-            dd[k] = wasm_f64x2_add(dd[k], wasm_f64x2_mul(d, d));
-            mx[k] = wasm_f64x2_pmax(mx[k], wasm_f64x2_abs(d));
-        }
-    }
     lanes s;
-    for (int k = 0; k < 4; ++k) {
-        wasm_v128_store(s.ab + 2 * k, ab[k]);
-        wasm_v128_store(s.aa + 2 * k, aa[k]);
-        wasm_v128_store(s.bb + 2 * k, bb[k]);
-        wasm_v128_store(s.dd + 2 * k, dd[k]);
-        wasm_v128_store(s.mx + 2 * k, mx[k]);
+    const int64_t n_full = n - n % L;
+    v128_t diff = wasm_i32x4_splat(0);
+    for (int h = 0; h < 2; ++h) {
+        v128_t ab[2], aa[2], bb[2], dd[2], mx[2];
+        for (int k = 0; k < 2; ++k) ab[k] = aa[k] = bb[k] = dd[k] = mx[k] = wasm_f64x2_splat(0.0);
+        for (int64_t i = 4 * h; i < n_full; i += L) {
+            const v128_t va = wasm_v128_load(a + i), vb = wasm_v128_load(b + i);
+            diff = wasm_v128_or(diff, wasm_v128_xor(va, vb));
+            const v128_t x[2] = { wasm_f64x2_promote_low_f32x4(va), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(va, va, 1, 0)) };
+            const v128_t y[2] = { wasm_f64x2_promote_low_f32x4(vb), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(vb, vb, 1, 0)) };
+            for (int k = 0; k < 2; ++k) {
+                const v128_t d = wasm_f64x2_sub(x[k], y[k]);
+                ab[k] = wasm_f64x2_add(ab[k], wasm_f64x2_mul(x[k], y[k]));
+                aa[k] = wasm_f64x2_add(aa[k], wasm_f64x2_mul(x[k], x[k]));
+                bb[k] = wasm_f64x2_add(bb[k], wasm_f64x2_mul(y[k], y[k]));
+                dd[k] = wasm_f64x2_add(dd[k], wasm_f64x2_mul(d, d));
+                mx[k] = wasm_f64x2_pmax(mx[k], wasm_f64x2_abs(d));
+            }
+        }
+        for (int k = 0; k < 2; ++k) {
+            wasm_v128_store(s.ab + 4 * h + 2 * k, ab[k]);
+            wasm_v128_store(s.aa + 4 * h + 2 * k, aa[k]);
+            wasm_v128_store(s.bb + 4 * h + 2 * k, bb[k]);
+            wasm_v128_store(s.dd + 4 * h + 2 * k, dd[k]);
+            wasm_v128_store(s.mx + 4 * h + 2 * k, mx[k]);
+        }
     }
     uint32_t dv[4];
     wasm_v128_store(dv, diff);
