@@ -9,8 +9,9 @@
 //   static    served by `serve.mjs --plain`, the plainest static host: no
 //             headers at all, .wasm as application/octet-stream, not
 //             cross-origin isolated. The page's <meta> CSP is the only
-//             policy. Runs the inspect tests, the privacy proof and the
-//             hostile inputs (issue 8: "works from any static host").
+//             policy. Runs the inspect tests, the privacy proof, the
+//             hostile inputs (issue 8: "works from any static host") and
+//             the one-thread fallback.
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.GC_TEST_PORT ?? 8123);
@@ -28,7 +29,7 @@ export default defineConfig({
     {
       name: 'static',
       use: { baseURL: `http://127.0.0.1:${PLAIN_PORT}` },
-      testMatch: ['page.spec.mjs', 'privacy.spec.mjs', 'hostile.spec.mjs'],
+      testMatch: ['page.spec.mjs', 'privacy.spec.mjs', 'hostile.spec.mjs', 'threads.spec.mjs'],
       // These two assert the headers themselves (isolation, the CSP header
       // reaching the URL-loaded worker); privacy.spec checks the plain host.
       grepInvert: /headers: cross-origin isolated|CSP blocks requests to other origins, from the page and from the worker/,

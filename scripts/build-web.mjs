@@ -3,6 +3,9 @@
 //   app.js      the Preact UI (web/src/main.jsx), bundled by esbuild
 //   worker.js   the module worker with the Embind glue bundled in
 //   ggufcheck.wasm   next to worker.js, where the glue looks for it (import.meta.url)
+//   ggufcheck-mt.{mjs,wasm,worker.js}   the threaded build, loaded by the worker
+//               when the page is cross-origin isolated ($GC_BUILD_DIR/wasm-mt;
+//               without it the page runs on one thread everywhere)
 //   index.html  with the CSP of web/csp.mjs written into its <meta> tag
 //   style.css, samples/ (web/public/)
 // Needs the wasm build: $GC_BUILD_DIR/wasm/ggufcheck.{mjs,wasm} (default build/).
@@ -15,6 +18,8 @@ import { CSP_POLICY } from '../web/csp.mjs';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const wasm_dir = resolve(root, process.env.GC_BUILD_DIR ?? 'build', 'wasm');
 const out = resolve(root, process.env.GC_DIST ?? 'dist');
+const mt_dir = resolve(wasm_dir, '..', 'wasm-mt');
+const MT_FILES = ['ggufcheck-mt.mjs', 'ggufcheck-mt.wasm', 'ggufcheck-mt.worker.js'];
 
 for (const f of ['ggufcheck.mjs', 'ggufcheck.wasm']) {
   if (!existsSync(resolve(wasm_dir, f))) {
@@ -42,6 +47,11 @@ await build({
   logLevel: 'warning',
 });
 cpSync(resolve(wasm_dir, 'ggufcheck.wasm'), resolve(out, 'ggufcheck.wasm'));
+if (MT_FILES.every((f) => existsSync(resolve(mt_dir, f)))) {
+  for (const f of MT_FILES) cpSync(resolve(mt_dir, f), resolve(out, f));
+} else {
+  console.warn(`[web] no threaded build in ${mt_dir}: the page will compute on one thread`);
+}
 cpSync(resolve(root, 'web/public'), out, { recursive: true });
 cpSync(resolve(root, 'web/style.css'), resolve(out, 'style.css'));
 

@@ -3,6 +3,7 @@
 #   build/native   native core, `ggufcheck` CLI, native tests   (cmake + ninja)
 #   build/eigen3   Eigen patched for wasm SIMD (scripts/patch-eigen.sh)
 #   build/wasm     ggufcheck.mjs + ggufcheck.wasm               (emcmake cmake + ninja)
+#   build/wasm-mt  ggufcheck-mt.{mjs,wasm,worker.js}: the pthreads build (GC_WASM_THREADS)
 #   dist/          the static site: index.html, app.js, worker.js, wasm, sample
 #
 #   scripts/build.sh [native|wasm|web]...     (default: all three)
@@ -29,10 +30,15 @@ build_wasm() {
     # emcc needs Debian's node modules (acorn) on NODE_PATH.
     export NODE_PATH=/usr/share/nodejs
     scripts/patch-eigen.sh "$B/eigen3"
-    log "wasm: emcmake cmake -B $B/wasm"
-    [ -f "$B/wasm/build.ninja" ] || emcmake cmake -S . -B "$B/wasm" -G Ninja \
-        -DCMAKE_BUILD_TYPE=Release -DGC_EIGEN_DIR="$(cd "$B" && pwd)/eigen3"
-    cmake --build "$B/wasm" -j "$jobs"
+    local dir threads
+    for dir in wasm wasm-mt; do
+        threads=OFF
+        [ "$dir" = wasm-mt ] && threads=ON
+        log "wasm: emcmake cmake -B $B/$dir (GC_WASM_THREADS=$threads)"
+        [ -f "$B/$dir/build.ninja" ] || emcmake cmake -S . -B "$B/$dir" -G Ninja \
+            -DCMAKE_BUILD_TYPE=Release -DGC_EIGEN_DIR="$(cd "$B" && pwd)/eigen3" -DGC_WASM_THREADS=$threads
+        cmake --build "$B/$dir" -j "$jobs"
+    done
 }
 
 build_web() {

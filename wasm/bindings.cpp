@@ -17,7 +17,11 @@
 //   JSON.parse(s.compareJson(quick, (done, total, tensor) => true));
 //     // `ggufcheck compare --json` (with or without --ref); return false to cancel
 //   JSON.parse(s.pplJson({ text: Uint8Array } | { tokens: Uint8Array, tokens_name },
-//                        { n_ctx, chunks, use_ref }, (p) => {}));   // `ggufcheck ppl --json`
+//                        { n_ctx, chunks, use_ref, threads }, (p) => {}));   // `ggufcheck ppl --json`
+//     // threads: 0 or absent = the hardware concurrency (1 without the threaded build)
+//   s.threads();                   // threads the last perplexity run used
+//   JSON.parse(M.threadsJson());   // {threads_available, default_threads}
+//   M.memoryBytes();               // the wasm memory's size
 //   JSON.parse(s.valueScanJson((done, total, tensor) => true));     // `ggufcheck dequant --stats --json`
 //   JSON.parse(s.histogramJson(tensorName, bins));
 //   M.reportMarkdown(JSON.stringify({ files, inspect, weights, ppl }));
@@ -33,9 +37,11 @@
 
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <string>
 
 #include "check/compare.h"
+#include "compute/thread-pool.h"
 #include "check/inspect.h"
 #include "check/reference.h"
 #include "check/report-md.h"
@@ -260,6 +266,7 @@ public:
             opt.n_ctx = opts["n_ctx"].isUndefined() ? 512 : opts["n_ctx"].as<int32_t>();
             opt.max_chunks = opts["chunks"].isUndefined() ? -1 : (int64_t) opts["chunks"].as<double>();
             opt.score_from_half_minus_one = opts["score_from_half_minus_one"].isTrue();
+            opt.pool = pool_for(opts["threads"].isUndefined() ? 0 : opts["threads"].as<int>());
             if (!progress.isUndefined() && !progress.isNull()) {
                 opt.progress = [&progress](const gc::ppl_progress & p) {
                     emscripten::val o = emscripten::val::object();
@@ -384,12 +391,27 @@ public:
 
     const std::string & error() const { return error_; }
 
+    // Threads of the last threaded run (the pool's size; 1 before any).
+    int threads() const { return pool_ ? pool_->size() : 1; }
+
     void close() {
         error_.clear();
         close_keep_error();
     }
 
 private:
+    // The pool for a run asking for `threads` (<= 0: the hardware
+    // concurrency; 1 in the single-thread build).
+    gc::thread_pool * pool_for(int threads) {
+        const int n = threads > 0 ? threads : gc::thread_count_default();
+        if (!pool_ || pool_requested_ != n) {
+            pool_.reset();
+            pool_ = std::make_unique<gc::thread_pool>(n);
+            pool_requested_ = n;
+        }
+        return pool_.get();
+    }
+
     bool usable_or_error() {
         if (!loaded_ || !model_.usable) {
             error_ = loaded_ ? "the candidate cannot be read as GGUF" : "no model loaded";
@@ -437,7 +459,24 @@ private:
     bool tokenizer_built_ = false;
     bool loaded_ = false;
     std::string error_;
+    // The session's threads, kept across runs: in the threaded build they
+    // are web workers of the module's pool (see CMakeLists.txt), and a
+    // thread given back to that pool only becomes free again once this
+    // worker returns to its event loop, so each run reuses this pool rather
+    // than making its own.
+    std::unique_ptr<gc::thread_pool> pool_;
+    int pool_requested_ = 0;
 };
+
+// What this build can do with threads: {threads_available, default_threads}.
+std::string threads_json() {
+    return nlohmann::json{ { "threads_available", gc::threads_available() },
+                           { "default_threads", gc::thread_count_default() } }.dump();
+}
+
+// The wasm linear memory's size in bytes, read from the memory itself (in the
+// threaded build any thread may grow it, and a JS heap view can be stale).
+double memory_bytes() { return (double) __builtin_wasm_memory_size(0) * 65536.0; }
 
 // The Markdown report (check/report-md.h) from a JSON string {files: [{role,
 // name, size, sha256?}], inspect, weights, ppl} (each null or absent when not
@@ -486,7 +525,10 @@ EMSCRIPTEN_BINDINGS(ggufcheck) {
         .function("valueScanJson", &wasm_session::value_scan_json)
         .function("histogramJson", &wasm_session::histogram_json)
         .function("bytesFetched", &wasm_session::bytes_fetched)
+        .function("threads", &wasm_session::threads)
         .function("error", &wasm_session::error)
         .function("close", &wasm_session::close);
     emscripten::function("reportMarkdown", &report_markdown_json);
+    emscripten::function("threadsJson", &threads_json);
+    emscripten::function("memoryBytes", &memory_bytes);
 }

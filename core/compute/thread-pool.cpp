@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -71,7 +72,16 @@ thread_pool::thread_pool(int n_threads) {
     if (!k_threads) size_ = 1;
     if (size_ == 1) return;
     st_ = std::make_unique<state>();
-    for (int w = 1; w < size_; ++w) st_->threads.emplace_back([s = st_.get(), w] { s->worker_loop(w); });
+    // A thread that cannot be created (in the browser: no free web worker in
+    // the pthread pool) shrinks the pool instead of failing the run.
+    for (int w = 1; w < size_; ++w) {
+        try {
+            st_->threads.emplace_back([s = st_.get(), w] { s->worker_loop(w); });
+        } catch (const std::system_error &) {
+            break;
+        }
+    }
+    size_ = 1 + (int) st_->threads.size();
 }
 
 thread_pool::~thread_pool() {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <mutex>
 
 #include "compute/gemm.h"
+#include "compute/tile-stream.h"
 #include "compute/ops.h"
 
 namespace gc {
@@ -34,15 +34,6 @@ bool check_tensor(weight_source & w, const std::string & name, int64_t n_cols, i
         return false;
     }
     return true;
-}
-
-// Serializes every weight read of the process: sources (and the byte
-// sources under them) keep per-object buffers and file positions, and a
-// reference may be served through the candidate's source (what-if), so one
-// mutex for all runners is the safe choice.
-std::mutex & weights_mutex() {
-    static std::mutex m;
-    return m;
 }
 
 int64_t elapsed_ns(std::chrono::steady_clock::time_point t0) {
@@ -116,22 +107,15 @@ int64_t forward_floats_per_token(const model_desc & d) {
 }
 
 forward_runner::forward_runner(const model_desc & desc, weight_source & weights)
-    : desc_(desc), weights_(weights), tiles_(1), scores_(1), rope_index_(desc.layers.size(), -1) {}
+    : desc_(desc), weights_(weights), scores_(1), rope_index_(desc.layers.size(), -1) {}
 
 void forward_runner::set_pool(thread_pool * pool) {
     pool_ = pool;
-    tiles_.resize((size_t) n_workers());
     scores_.resize((size_t) n_workers());
 }
 
-std::vector<float> & forward_runner::tile_buffer(int worker) {
-    // tiles_ has one entry per worker (set_pool); each worker grows only its own.
-    return tiles_[(size_t) worker];
-}
-
-bool forward_runner::read_rows_locked(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error) {
+bool forward_runner::read_rows_timed(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::lock_guard<std::mutex> lk(weights_mutex());
     const bool ok = weights_.read_rows(t, r0, nr, dst, error);
     read_ns_ += elapsed_ns(t0);
     return ok;
@@ -152,33 +136,23 @@ bool forward_runner::linear(const std::string & name, const float * x, int64_t n
         return false;
     }
     // Tile boundaries depend on the shapes only; tile i writes columns
-    // [i tr, i tr + nr) of y. On failure the lowest failing tile's error is
-    // reported (whatever the thread count).
+    // [i tr, i tr + nr) of y. The calling thread reads the tiles (see
+    // compute/tile-stream.h), the pool multiplies them.
     const int64_t tr = tile_rows_for(n_in, n_out);
     const int64_t n_tiles = (n_out + tr - 1) / tr;
-    for (auto & b : tiles_) b.resize(std::max(b.size(), (size_t) (tr * n_in)));
-    std::mutex err_mu;
-    int64_t err_tile = n_tiles;
-    std::atomic<bool> failed{ false };
-    parallel_for(pool_, n_tiles, [&](int64_t i, int worker) {
-        if (failed.load()) return;
-        const int64_t r0 = i * tr, nr = std::min(tr, n_out - r0);
-        std::vector<float> & tile = tile_buffer(worker);
-        std::string e;
-        if (!read_rows_locked(*t, r0, nr, tile.data(), &e)) {
-            std::lock_guard<std::mutex> lk(err_mu);
-            failed = true;
-            if (i < err_tile) {
-                err_tile = i;
-                if (error) *error = e;
-            }
-            return;
-        }
-        const auto t0 = std::chrono::steady_clock::now();
-        gemm_xwt(x, n_tok, n_in, tile.data(), nr, y + r0, n_out);
-        gemm_ns_ += elapsed_ns(t0);
-    });
-    return !failed.load();
+    return stream_tiles(
+        pool_, n_tiles, (size_t) (tr * n_in), slots_,
+        [&](int64_t i, float * tile, std::string * e) {
+            const int64_t r0 = i * tr;
+            return read_rows_timed(*t, r0, std::min(tr, n_out - r0), tile, e);
+        },
+        [&](int64_t i, const float * tile, int) {
+            const int64_t r0 = i * tr;
+            const auto t0 = std::chrono::steady_clock::now();
+            gemm_xwt(x, n_tok, n_in, tile, std::min(tr, n_out - r0), y + r0, n_out);
+            gemm_ns_ += elapsed_ns(t0);
+        },
+        error);
 }
 
 bool forward_runner::read_vector(const std::string & name, int64_t n, std::vector<float> & out, std::string * error) {
@@ -188,7 +162,7 @@ bool forward_runner::read_vector(const std::string & name, int64_t n, std::vecto
         return false;
     }
     out.resize((size_t) n);
-    return read_rows_locked(*t, 0, t->n_rows, out.data(), error);
+    return read_rows_timed(*t, 0, t->n_rows, out.data(), error);
 }
 
 bool forward_runner::embed(const int32_t * tokens, int64_t n_tok, std::vector<float> & x, std::string * error) {
@@ -209,7 +183,7 @@ bool forward_runner::embed(const int32_t * tokens, int64_t n_tok, std::vector<fl
             if (error) *error = "token id " + std::to_string(ids[i]) + " is outside the vocabulary";
             return false;
         }
-        if (!read_rows_locked(*t, ids[i], 1, rows.data() + i * d, error)) return false;
+        if (!read_rows_timed(*t, ids[i], 1, rows.data() + i * d, error)) return false;
     }
     for (int64_t i = 0; i < n_tok; ++i) {
         const size_t r = (size_t) (std::lower_bound(ids.begin(), ids.end(), tokens[i]) - ids.begin());
@@ -342,25 +316,30 @@ bool forward_runner::final_norm(const float * x, int64_t n, float * out, std::st
     return true;
 }
 
-bool forward_runner::head_tile(const float * h, int64_t n_tok, int64_t v0, int64_t nv, float * logits,
-                               std::string * error, int worker) {
+const weight_tensor * forward_runner::head_tensor(int64_t v0, int64_t nv, std::string * error) const {
     const weight_tensor * t = weights_.find(desc_.output);
     if (!t) {
         if (error) *error = "tensor " + desc_.output + " is missing";
-        return false;
+        return nullptr;
     }
-    if (worker < 0 || (size_t) worker >= tiles_.size()) {
-        if (error) *error = "head_tile: worker index outside the pool";
-        return false;
+    if (t->n_cols != desc_.n_embd || v0 < 0 || nv < 0 || v0 + nv > t->n_rows) {
+        if (error) *error = "tensor " + desc_.output + " does not hold vocabulary rows [" + std::to_string(v0) + ", " +
+                            std::to_string(v0 + nv) + ") of " + std::to_string(desc_.n_embd) + " values";
+        return nullptr;
     }
-    std::vector<float> & tile = tile_buffer(worker);
-    if (tile.size() < (size_t) (nv * desc_.n_embd)) tile.resize((size_t) (nv * desc_.n_embd));
-    if (!read_rows_locked(*t, v0, nv, tile.data(), error)) return false;
+    return t;
+}
+
+bool forward_runner::head_read(int64_t v0, int64_t nv, float * tile, std::string * error) {
+    const weight_tensor * t = head_tensor(v0, nv, error);
+    return t && read_rows_timed(*t, v0, nv, tile, error);
+}
+
+void forward_runner::head_logits(const float * h, int64_t n_tok, const float * tile, int64_t nv, float * logits) {
     const auto t0 = std::chrono::steady_clock::now();
-    gemm_xwt(h, n_tok, desc_.n_embd, tile.data(), nv, logits, nv);
+    gemm_xwt(h, n_tok, desc_.n_embd, tile, nv, logits, nv);
     gemm_ns_ += elapsed_ns(t0);
     softcap_apply(logits, n_tok * nv, desc_.final_softcap);
-    return true;
 }
 
 } // namespace gc

@@ -28,6 +28,7 @@
 #include "compute/attention.h"
 #include "compute/rope.h"
 #include "compute/thread-pool.h"
+#include "compute/tile-stream.h"
 #include "forward/weights.h"
 #include "model/model.h"
 
@@ -54,11 +55,13 @@ public:
     // out = RMS(x_rows, output_norm): n rows.
     bool final_norm(const float * x, int64_t n, float * out, std::string * error);
 
-    // logits[t, j] = softcap(h[t] . Wout[v0 + j]) for j < nv: n_tok rows of nv.
-    // Safe to call concurrently from a parallel_for body of this runner's
-    // pool, passing the body's worker index (selects the tile buffer).
-    bool head_tile(const float * h, int64_t n_tok, int64_t v0, int64_t nv, float * logits, std::string * error,
-                   int worker = 0);
+    // The head in vocabulary tiles, for a stream (compute/tile-stream.h):
+    // head_read puts output-matrix rows [v0, v0 + nv) into tile (nv rows of
+    // n_embd) and, like every weight read, runs on the pool's calling thread
+    // only; head_logits, safe on any thread, computes
+    // logits[t, j] = softcap(h[t] . tile[j]) for n_tok rows of nv.
+    bool head_read(int64_t v0, int64_t nv, float * tile, std::string * error);
+    void head_logits(const float * h, int64_t n_tok, const float * tile, int64_t nv, float * logits);
 
     // Threads for the tiles; nullptr (the default): the calling thread only.
     void set_pool(thread_pool * pool);
@@ -71,8 +74,9 @@ public:
     void set_tile_floats(int64_t n) { tile_floats_ = n > 0 ? n : k_tile_floats; }
     int64_t tile_rows_for(int64_t n_in, int64_t n_rows) const { return tile_rows(n_in, n_rows, tile_floats_); }
 
-    // Seconds spent (summed over workers) reading + dequantizing weight
-    // tiles and in the tile GEMMs, since construction. For the benchmark.
+    // Seconds spent reading + dequantizing weight tiles (on the calling
+    // thread) and in the tile GEMMs (summed over workers), since
+    // construction. For the benchmark.
     double read_seconds() const { return (double) read_ns_.load() * 1e-9; }
     double gemm_seconds() const { return (double) gemm_ns_.load() * 1e-9; }
 
@@ -88,9 +92,10 @@ public:
     static int64_t tile_rows(int64_t n_in, int64_t n_rows, int64_t tile_floats = k_tile_floats);
 
 private:
-    // weights_.read_rows under the process-wide weight mutex, timed.
-    bool read_rows_locked(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error);
-    std::vector<float> & tile_buffer(int worker);
+    // weights_.read_rows, timed. Weight sources are only ever read from the
+    // thread that drives the runner (the pool's caller), never from workers.
+    bool read_rows_timed(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error);
+    const weight_tensor * head_tensor(int64_t v0, int64_t nv, std::string * error) const;
     bool read_vector(const std::string & name, int64_t n, std::vector<float> & out, std::string * error);
     const rope_table & rope_for(int32_t il, int32_t n_ctx, std::string * error, bool & ok);
 
@@ -99,8 +104,10 @@ private:
 
     // Work buffers, grown on demand and reused across layers.
     std::vector<float> xn_, q_, k_, v_, att_, o_, g_, u_;
-    // Per worker: a weight tile and attention scores.
-    std::vector<std::vector<float>> tiles_, scores_;
+    // Weight tiles in flight (compute/tile-stream.h) and, per worker,
+    // attention scores.
+    tile_slots slots_;
+    std::vector<std::vector<float>> scores_;
     thread_pool * pool_ = nullptr;
     int64_t tile_floats_ = k_tile_floats;
     std::atomic<int64_t> read_ns_{ 0 }, gemm_ns_{ 0 };

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <memory>
 #include <limits>
+#include <mutex>
 
 #include "compute/lse.h"
 #include "forward/forward.h"
@@ -52,8 +55,8 @@ struct head_state {
 };
 
 // The head's vocab tiles are split into groups of consecutive tiles. Each
-// group keeps its own online state per scored token and runs on one worker;
-// the groups' states are merged in vocab order afterwards. The number of
+// group keeps its own online state per scored token, updated by one tile at
+// a time in vocab order; the groups' states are merged in vocab order afterwards. The number of
 // groups depends on the shapes only (never on the thread count), so the
 // result is the same for every thread count. Bounded by memory: at most
 // k_head_group_bytes of per-group states.
@@ -123,7 +126,9 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
     bc = std::min(bc, n_chunk);
     const int64_t n_batches = (n_chunk + bc - 1) / bc;
 
-    thread_pool pool(opt.n_threads);
+    std::unique_ptr<thread_pool> own_pool;
+    if (!opt.pool) own_pool = std::make_unique<thread_pool>(opt.n_threads);
+    thread_pool & pool = opt.pool ? *opt.pool : *own_pool;
     forward_runner rc(dc, *cand.weights);
     rc.set_pool(&pool);
     rc.set_tile_floats(opt.tile_floats);
@@ -204,8 +209,13 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
             if (!gather_norm(*rr, xr, hr, &e)) return fail(error, "reference: " + e);
         }
 
-        // Head, streamed in vocab tiles, in groups of tiles (see
-        // k_head_groups_max): group g's states live at [g * ns, (g+1) * ns).
+        // Head, streamed in vocab tiles (compute/tile-stream.h: the calling
+        // thread reads, the pool multiplies), in groups of consecutive tiles
+        // (see k_head_groups_max): group g holds tiles [tile_begin(g),
+        // tile_begin(g + 1)) and its states at [g * ns, (g+1) * ns). Tiles are
+        // streamed round-robin over the groups, so that tiles in flight
+        // together belong to different groups; within a group they are added
+        // in vocab order (a tile waits for its group's previous tile).
         int64_t nv_tile = rc.tile_rows_for(dc.n_embd, dc.n_vocab);
         nv_tile = std::max<int64_t>(1, std::min(nv_tile, (int64_t) (1 << 20) / std::max<int64_t>(1, ns)));
         if (rr) nv_tile = std::min(nv_tile, rr->tile_rows_for(ref->desc->n_embd, dc.n_vocab));
@@ -213,35 +223,57 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
         const int64_t state_bytes = (int64_t) (sizeof(head_state) + (rr ? sizeof(head_state) + sizeof(kld_online) : 0));
         const int64_t n_groups = std::max<int64_t>(
             1, std::min({ n_tiles, k_head_groups_max, k_head_group_bytes / std::max<int64_t>(1, ns * state_bytes) }));
+        auto tile_begin = [&](int64_t g) { return g * n_tiles / n_groups; };
+        std::vector<int64_t> order, group_of((size_t) n_tiles), group_next((size_t) n_groups);
+        for (int64_t g = 0; g < n_groups; ++g) {
+            group_next[(size_t) g] = tile_begin(g);
+            for (int64_t ti = tile_begin(g); ti < tile_begin(g + 1); ++ti) group_of[(size_t) ti] = g;
+        }
+        for (int64_t k = 0; (int64_t) order.size() < n_tiles; ++k) {
+            for (int64_t g = 0; g < n_groups; ++g) {
+                if (tile_begin(g) + k < tile_begin(g + 1)) order.push_back(tile_begin(g) + k);
+            }
+        }
+        std::mutex group_mu;
+        std::condition_variable group_cv;
         std::vector<head_state> st_c((size_t) (n_groups * ns)), st_r(rr ? (size_t) (n_groups * ns) : 0);
         std::vector<kld_online> kl(rr ? (size_t) (n_groups * ns) : 0);
         // Per worker: the logits of one tile.
         std::vector<std::vector<float>> wlc((size_t) pool.size()), wlr((size_t) pool.size());
-        std::vector<std::string> group_error((size_t) n_groups);
-        std::vector<uint8_t> group_failed((size_t) n_groups, 0);
-        pool.parallel_for(n_groups, [&](int64_t g, int worker) {
-            std::vector<float> & lcw = wlc[(size_t) worker];
-            std::vector<float> & lrw = wlr[(size_t) worker];
-            lcw.resize((size_t) (ns * nv_tile));
-            if (rr) lrw.resize((size_t) (ns * nv_tile));
-            head_state * sc = st_c.data() + g * ns;
-            head_state * sr = rr ? st_r.data() + g * ns : nullptr;
-            kld_online * kg = rr ? kl.data() + g * ns : nullptr;
-            for (int64_t ti = g * n_tiles / n_groups; ti < (g + 1) * n_tiles / n_groups; ++ti) {
+        const int64_t ec = dc.n_embd, er = rr ? ref->desc->n_embd : 0;
+        tile_slots head_slots;
+        std::string head_error;
+        const bool head_ok = stream_tiles(
+            &pool, n_tiles, (size_t) (nv_tile * (ec + er)), head_slots,
+            [&](int64_t k, float * tile, std::string * e) {
+                const int64_t v0 = order[(size_t) k] * nv_tile;
+                const int64_t nv = std::min(nv_tile, (int64_t) dc.n_vocab - v0);
+                if (!rc.head_read(v0, nv, tile, e)) return false;
+                if (rr && !rr->head_read(v0, nv, tile + nv * ec, e)) {
+                    *e = "reference: " + *e;
+                    return false;
+                }
+                return true;
+            },
+            [&](int64_t k, const float * tile, int worker) {
+                const int64_t ti = order[(size_t) k], g = group_of[(size_t) ti];
                 const int64_t v0 = ti * nv_tile;
                 const int64_t nv = std::min(nv_tile, (int64_t) dc.n_vocab - v0);
-                if (!rc.head_tile(hc.data(), ns, v0, nv, lcw.data(), &group_error[(size_t) g], worker)) {
-                    group_failed[(size_t) g] = 1;
-                    return;
-                }
+                std::vector<float> & lcw = wlc[(size_t) worker];
+                std::vector<float> & lrw = wlr[(size_t) worker];
+                lcw.resize((size_t) (ns * nv_tile));
+                rc.head_logits(hc.data(), ns, tile, nv, lcw.data());
                 if (rr) {
-                    std::string e;
-                    if (!rr->head_tile(hr.data(), ns, v0, nv, lrw.data(), &e, worker)) {
-                        group_error[(size_t) g] = "reference: " + e;
-                        group_failed[(size_t) g] = 1;
-                        return;
-                    }
+                    lrw.resize((size_t) (ns * nv_tile));
+                    rr->head_logits(hr.data(), ns, tile + nv * ec, nv, lrw.data());
                 }
+                {
+                    std::unique_lock<std::mutex> lk(group_mu);
+                    group_cv.wait(lk, [&] { return group_next[(size_t) g] == ti; });
+                }
+                head_state * sc = st_c.data() + g * ns;
+                head_state * sr = rr ? st_r.data() + g * ns : nullptr;
+                kld_online * kg = rr ? kl.data() + g * ns : nullptr;
                 for (int64_t i = 0; i < ns; ++i) {
                     sc[i].add_tile(lcw.data() + i * nv, v0, nv, target[i]);
                     if (rr) {
@@ -249,11 +281,14 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
                         kg[i].add_block(lrw.data() + i * nv, lcw.data() + i * nv, nv);
                     }
                 }
-            }
-        });
-        for (int64_t g = 0; g < n_groups; ++g) {
-            if (group_failed[(size_t) g]) return fail(error, group_error[(size_t) g]);
-        }
+                {
+                    std::lock_guard<std::mutex> lk(group_mu);
+                    ++group_next[(size_t) g];
+                }
+                group_cv.notify_all();
+            },
+            &head_error);
+        if (!head_ok) return fail(error, head_error);
         // Merge the groups into group 0's states, in vocab order.
         for (int64_t g = 1; g < n_groups; ++g) {
             for (int64_t i = 0; i < ns; ++i) {

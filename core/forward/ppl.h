@@ -30,6 +30,8 @@
 
 namespace gc {
 
+class thread_pool;
+
 struct ppl_model {
     const model_desc * desc = nullptr;
     weight_source * weights = nullptr;
@@ -54,6 +56,9 @@ struct ppl_options {
     // Threads: <= 0: the hardware concurrency. The numbers do not depend on
     // it (bit-identical for any count, tests/native/test-threads.cpp).
     int32_t n_threads = 0;
+    // A pool to run on instead of one made from n_threads (the browser keeps
+    // one for the session: its threads are web workers that start slowly).
+    thread_pool * pool = nullptr;
     // f32 elements per weight tile; 0: the forward's default (1 MiB).
     int64_t tile_floats = 0;
 };

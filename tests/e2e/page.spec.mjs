@@ -210,7 +210,7 @@ test('a file that is not GGUF: an error finding, no summary', async ({ page }) =
 });
 
 test('only the worker holds the wasm module and reads files (invariant 6)', async () => {
-  const dist = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
+  const dist = resolve(fileURLToPath(new URL('../..', import.meta.url)), process.env.GC_DIST ?? 'dist');
   const app = readFileSync(join(dist, 'app.js'), 'utf8');
   const worker = readFileSync(join(dist, 'worker.js'), 'utf8');
   for (const marker of ['ggufcheck.wasm', 'FileReaderSync', 'inspectJson']) {

@@ -4,6 +4,7 @@
 // groups per matrix, i.e. the threaded paths really split work).
 #include <atomic>
 #include <cstdio>
+#include <thread>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "cli-util.h"
 #include "compute/thread-pool.h"
+#include "io/byte-source.h"
 #include "model-util.h"
 #include "forward/forward.h"
 #include "forward/ppl.h"
@@ -159,4 +161,59 @@ TEST(threads, cli_threads_option) {
     out("-t 0", rcz);
     EXPECT_NE(rcb, 0);
     EXPECT_NE(rcz, 0);
+}
+
+namespace {
+
+// A byte source that notes every read made off the thread that created it.
+class caller_only_source final : public byte_source {
+public:
+    caller_only_source(std::unique_ptr<byte_source> inner, std::atomic<int64_t> & off_thread_reads)
+        : inner_(std::move(inner)), off_(off_thread_reads), owner_(std::this_thread::get_id()) {}
+    uint64_t size() const override { return inner_->size(); }
+    const std::string & name() const override { return inner_->name(); }
+    uint64_t bytes_fetched() const override { return inner_->bytes_fetched(); }
+    bool read(uint64_t offset, void * dst, size_t len) override {
+        if (std::this_thread::get_id() != owner_) off_++;
+        return inner_->read(offset, dst, len);
+    }
+
+private:
+    std::unique_ptr<byte_source> inner_;
+    std::atomic<int64_t> & off_;
+    std::thread::id owner_;
+};
+
+} // namespace
+
+// The browser's byte sources are JS calls that only the thread that entered
+// wasm may make: with 3 threads, every weight read (layers and head, of the
+// candidate and of the reference) happens on the thread that runs the
+// perplexity, and the numbers stay those of one thread.
+TEST(threads, weights_are_read_only_on_the_calling_thread) {
+    std::atomic<int64_t> off_thread{ 0 };
+    auto open = [&](const std::string & path) {
+        std::string err;
+        auto src = byte_source_open_file(path, &err);
+        EXPECT_TRUE(src) << err;
+        return gc_test::load_model_from(std::make_unique<caller_only_source>(std::move(src), off_thread));
+    };
+    auto cand = open(k_fix + "/g4tiny/g4tiny-Q4_K_M.gguf"), ref = open(k_fix + "/g4tiny/g4tiny-f32.gguf");
+    ppl_options opt;
+    opt.n_ctx = 128;
+    opt.max_chunks = 2;
+    opt.n_threads = 3;
+    opt.tile_floats = 4096;
+    ppl_result res;
+    std::string err;
+    ppl_model rp = ref->pm();
+    ASSERT_TRUE(ppl_evaluate(cand->pm(), &rp, fixture_tokens(), opt, res, &err)) << err;
+    EXPECT_EQ(res.n_threads, threads_available() ? 3 : 1);
+    EXPECT_GT(res.bytes_read, 0u);
+    EXPECT_EQ(off_thread.load(), 0);
+    opt.n_threads = 1;
+    ppl_result one;
+    ASSERT_TRUE(ppl_evaluate(cand->pm(), &rp, fixture_tokens(), opt, one, &err)) << err;
+    EXPECT_TRUE(same_bits(one.ppl, res.ppl)) << one.ppl << " vs " << res.ppl;
+    EXPECT_TRUE(same_bits(one.kld.mean, res.kld.mean)) << one.kld.mean << " vs " << res.kld.mean;
 }

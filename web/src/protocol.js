@@ -19,7 +19,9 @@
 //   { type: MAKE_REPORT, id, inputs }          Markdown report; inputs = {files:
 //        [{role, name, size}], inspect, weights, ppl} (see check/report-md.h)
 // worker -> UI
-//   { type: READY }                            wasm module instantiated
+//   { type: READY, threads, note }             wasm module instantiated; threads
+//        it computes on (the threaded build needs a cross-origin isolated
+//        page) and, when 1, why
 //   { type: REPORT, id, files, ref_files, report, reference, stats }
 //        done opening; report is the object `ggufcheck inspect --json`
 //        prints, reference = {open, kind, description, findings} or null
@@ -73,7 +75,7 @@ export const msg_run_scan = (id) => ({ type: RUN_SCAN, id });
 export const msg_get_histogram = (id, name, bins) => ({ type: GET_HISTOGRAM, id, name, bins });
 export const msg_tokenize = (id, input, max_lines) => ({ type: TOKENIZE, id, input, max_lines });
 export const msg_make_report = (id, inputs) => ({ type: MAKE_REPORT, id, inputs });
-export const msg_ready = () => ({ type: READY });
+export const msg_ready = (threads, note) => ({ type: READY, threads, note });
 export const msg_report = (id, files, ref_files, report, reference, stats) =>
   ({ type: REPORT, id, files, ref_files, report, reference, stats });
 export const msg_progress = (id, kind, fields) => ({ type: PROGRESS, id, kind, ...fields });

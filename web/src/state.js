@@ -10,6 +10,8 @@ import { spawn_worker } from './worker/spawn.js';
 // 'loading' until the worker's wasm module is up, then 'ready' or 'failed'.
 export const engine = signal('loading');
 export const engine_error = signal(null);
+// Threads the worker computes on ({ threads, note } from its READY message).
+export const engine_threads = signal(null);
 
 // The request in flight for opening files: { id, label } or null.
 export const job = signal(null);
@@ -98,6 +100,7 @@ function on_failed(data) {
 function on_message({ data }) {
   switch (data.type) {
     case P.READY:
+      engine_threads.value = { threads: data.threads, note: data.note };
       engine.value = 'ready';
       return;
     case P.REPORT:

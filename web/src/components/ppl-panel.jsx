@@ -1,7 +1,7 @@
 // Perplexity: n_ctx and chunks, run, progress (layer i/N, tokens/s, ETA),
 // then PPL ± err with the per-chunk cumulative curve, the verdict, and with a
 // reference: ref PPL, ratio, KLD, same top p, hidden-state cosines per layer.
-import { busy, ppl_chunks, ppl_ctx, ppl_run, ppl_use_ref, reference, run_ppl } from '../state.js';
+import { busy, engine_threads, ppl_chunks, ppl_ctx, ppl_run, ppl_use_ref, reference, run_ppl } from '../state.js';
 import { format_secs, ppl_progress, verdict_class } from '../check-view.js';
 import { IndexChart, LineChart } from './charts.jsx';
 import { Progress } from './progress.jsx';
@@ -20,6 +20,7 @@ function Numbers({ d }) {
       <tbody>
         <tr><th>PPL</th><td id="ppl-value" data-ppl={d.ppl}>{d.ppl.toFixed(4)} ± {d.ppl_err.toFixed(5)}</td></tr>
         <tr><th>scored tokens</th><td>{d.n_scored} ({d.n_chunks} chunks of {d.n_ctx})</td></tr>
+        {d.threads && <tr><th>threads</th><td id="ppl-run-threads">{d.threads}</td></tr>}
         {d.ref_ppl !== undefined && (
           <>
             <tr><th>reference PPL</th><td id="ppl-ref">{d.ref_ppl.toFixed(4)} ± {d.ref_ppl_err.toFixed(5)}</td></tr>
@@ -66,6 +67,16 @@ function Result({ d }) {
   );
 }
 
+// How many threads the worker computes on, and why not more.
+function Threads({ t }) {
+  if (!t) return null;
+  return (
+    <span id="ppl-threads" class="dim" data-threads={t.threads}>
+      {t.threads} {t.threads === 1 ? 'thread' : 'threads'}{t.note ? ` (${t.note})` : ''}
+    </span>
+  );
+}
+
 export function PplPanel() {
   const run = ppl_run.value;
   const has_ref = !!reference.value?.open;
@@ -81,6 +92,7 @@ export function PplPanel() {
         {has_ref && <label><input id="ppl-use-ref" type="checkbox" checked={ppl_use_ref.value}
                                   onChange={(e) => { ppl_use_ref.value = e.currentTarget.checked; }} /> with the reference (KLD, hidden cosines)</label>}
         <button id="ppl-run" type="button" class="button" disabled={busy.value} onClick={run_ppl}>Run perplexity</button>
+        <Threads t={engine_threads.value} />
         {run?.state === 'cancelled' && <span class="dim">cancelled</span>}
       </div>
       {p && (

@@ -9,7 +9,7 @@
 //               above everything in use, so it moves up when something
 //               leaks or fragments, and stays put while memory is returned.
 //               A far finer measure than heap_bytes below.
-//   heap_bytes  the wasm linear memory's size (HEAP8.length). It only grows
+//   heap_bytes  the wasm linear memory's size (M.memoryBytes()). It only grows
 //               (wasm memory never shrinks) and in steps of megabytes.
 import * as P from '../protocol.js';
 
@@ -27,7 +27,7 @@ export function diagnostics_reply(M, data) {
   const top = heap_top(M);   // first: it may grow the memory once
   return P.msg_result(data.id, 'memory', {
     heap_top: top,
-    heap_bytes: M.HEAP8.length,
+    heap_bytes: M.memoryBytes(),
     cross_origin_isolated: self.crossOriginIsolated === true,
   }, 0);
 }

@@ -10,10 +10,32 @@ import { diagnostics_reply } from './diagnostics.js';
 let session = null;   // the open model (and its reference); later requests reuse it
 let readers = [];     // every reader of the session (for read statistics)
 
-// The .wasm sits next to this bundle (dist/ggufcheck.wasm); the module finds
-// it through import.meta.url.
-const module_ready = createGgufcheck().then(
-  (M) => { self.postMessage(P.msg_ready()); return M; },
+// Threads: the threaded module (ggufcheck-mt.*, web workers sharing the wasm
+// memory) needs SharedArrayBuffer, i.e. a cross-origin isolated page (COOP +
+// COEP headers); elsewhere, and if it fails to load, the single-thread module
+// bundled here. Either finds its .wasm next to itself (import.meta.url).
+const hardware_threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 16));
+let run_threads = 1;
+let threads_note = hardware_threads === 1 ? 'this machine reports one core'
+  : self.crossOriginIsolated ? '' : 'the page is not cross-origin isolated (served without COOP/COEP headers), so no shared memory';
+
+async function load_module() {
+  if (threads_note === '') {
+    try {
+      const { default: create_threaded } = await import(new URL('./ggufcheck-mt.mjs', import.meta.url).href);
+      // One pool web worker per thread but the caller's, started with the module.
+      const M = await create_threaded({ gcPoolSize: hardware_threads - 1 });
+      run_threads = hardware_threads;
+      return M;
+    } catch (e) {
+      threads_note = `the threaded module did not load: ${e?.message ?? e}`;
+    }
+  }
+  return createGgufcheck();
+}
+
+const module_ready = load_module().then(
+  (M) => { self.postMessage(P.msg_ready(run_threads, threads_note)); return M; },
   (e) => { self.postMessage(P.msg_failed(null, `could not load the wasm module: ${e?.message ?? e}`)); throw e; },
 );
 module_ready.catch(() => {});   // reported above; each later request fails with it too
@@ -111,8 +133,10 @@ async function run_ppl(id, { input, n_ctx, chunks, use_ref }) {
   // Every layer boundary is worth a message (a few per second at most on
   // real models; throttled for tiny ones).
   const progress = throttled((p) => self.postMessage(P.msg_progress(id, 'ppl', p)));
-  const json = session.pplJson(arg, { n_ctx, chunks, use_ref: !!use_ref }, (p) => progress(p));
-  return parse_or_fail(id, 'ppl', json, t0);
+  const json = session.pplJson(arg, { n_ctx, chunks, use_ref: !!use_ref, threads: run_threads }, (p) => progress(p));
+  const reply = parse_or_fail(id, 'ppl', json, t0);
+  if (reply.data) reply.data.threads = session.threads();
+  return reply;
 }
 
 function run_scan(id) {
