@@ -107,9 +107,9 @@ namespace {
 // as a non-finite aa or bb, and the segment is then redone by the reference
 // loop, which leaves such elements out. Products of two floats are exact in
 // double, so a fused multiply-add gives the same ab/aa/bb as a multiply and
-// an add; d * d need not be exact, and dd follows the build's contraction
-// (fused in the native FMA build, like GCC's code for the reference loop;
-// separate in wasm): the last bit of dd can differ between those builds.
+// an add; d * d need not be exact, so dd is always a multiply then an add
+// (the build has -ffp-contract=off), and native and wasm builds give the
+// same bits.
 
 #if defined(__wasm_simd128__)
 #define GC_AGREEMENT_ISA "simd128"
@@ -175,7 +175,7 @@ agreement_sums segment_fast(const float * a, const float * b, int64_t n) {
             ab[k] = _mm256_fmadd_pd(x[k], y[k], ab[k]);
             aa[k] = _mm256_fmadd_pd(x[k], x[k], aa[k]);
             bb[k] = _mm256_fmadd_pd(y[k], y[k], bb[k]);
-            dd[k] = _mm256_fmadd_pd(d, d, dd[k]);
+            dd[k] = _mm256_add_pd(dd[k], _mm256_mul_pd(d, d));   // d * d may round: no FMA (as the reference)
             mx[k] = _mm256_max_pd(mx[k], _mm256_and_pd(d, abs_mask));
         }
     }

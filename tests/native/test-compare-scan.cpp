@@ -182,7 +182,7 @@ TEST(AgreementKernel, FastEqualsTheDefinitionBitForBit) {
     std::normal_distribution<float> nd(0.0f, 1.0f);
     const int64_t lengths[] = { 0, 1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 4095, 4096, 65535, 65536 };
     for (int64_t n : lengths) {
-        for (int variant = 0; variant < 5; ++variant) {
+        for (int variant = 0; variant < 6; ++variant) {
             std::vector<float> a((size_t) n), b((size_t) n);
             for (int64_t i = 0; i < n; ++i) {
                 // Magnitudes from 1e-30 to 1e30 so that rounding happens.
@@ -201,6 +201,12 @@ TEST(AgreementKernel, FastEqualsTheDefinitionBitForBit) {
             }
             if (variant == 4) {            // the largest floats: sums must not overflow
                 for (int64_t i = 0; i < n; ++i) a[(size_t) i] = b[(size_t) i] = (i % 2 ? -1 : 1) * std::numeric_limits<float>::max();
+            }
+            if (variant == 5) {            // a - b with ~44 significant bits: (a - b)^2 rounds, and a fused add would differ
+                for (int64_t i = 0; i < n; ++i) {
+                    a[(size_t) i] = nd(rng);
+                    b[(size_t) i] = std::ldexp(nd(rng), -20);
+                }
             }
             const std::string what = "n " + std::to_string(n) + " variant " + std::to_string(variant);
             const gc::agreement_sums fast = gc::agreement_segment(a.data(), b.data(), n);
