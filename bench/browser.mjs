@@ -106,12 +106,13 @@ try {
     }
     return { ...best, runs };
   };
-  const ours_run = async (name, url, t) => {
-    const info = await page.evaluate(([n, u]) => window.bench.ours_start(n, u), [name, '/' + url]);
+  const ours_run = async (name, url, t, factory_options) => {
+    const info = await page.evaluate(([n, u, o]) => window.bench.ours_start(n, u, o), [name, '/' + url, factory_options]);
     out.model ??= info.model;
     const tokens = bench_tokens(n_ctx, info.model.n_vocab, info.model.bos);
     const r = await best_of(`ours ${name} ${t}t`, () =>
       page.evaluate(([n, o]) => window.bench.ours_ppl(n, o), [name, { tokens, n_ctx, threads: t }]));
+    if (r.threads_used !== t) out.notes.push(`ours ${name}: asked for ${t} threads, the run used ${r.threads_used}`);
     return { ...r, module: url, load_ms: info.load_ms };
   };
   const wllama_run = async (name, t) => {
@@ -145,7 +146,9 @@ try {
   log(`${threads} threads:`);
   if (!out.isolated) out.notes.push('page not cross-origin isolated: no N-thread runs');
   if (mt && out.isolated) {
-    out.ours_nt = await ours_run('mt', mt, threads);
+    // The pthreads build starts its pool's web workers with the module: one
+    // per thread but the caller's (as web/src/worker/worker.js does).
+    out.ours_nt = await ours_run('mt', mt, threads, { gcPoolSize: threads - 1 });
     await page.evaluate(() => window.bench.ours_stop('mt'));
   } else {
     out.ours_nt = { error: mt ? 'not cross-origin isolated' : 'no pthreads build of ggufcheck (dist/ggufcheck-mt.mjs) yet' };

@@ -13,7 +13,8 @@
 //   --build-dir  the build root holding wasm/ (and wasm-mt/, the pthreads
 //                build) and native/ (default: $GC_BUILD_DIR or build)
 //   --cli        the native ggufcheck to use instead of DIR/native/ggufcheck
-//   --reps       runs per measurement, best kept (default 2; --quick 1)
+//   --reps       runs per measurement, best kept (default 1: a 1-thread wasm
+//                run of the 1.1 B model takes minutes)
 //   --skip       parts to leave out; their old values stay in results.json,
 //                marked with the date they were measured
 //
@@ -39,7 +40,6 @@ import { existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync 
 import { cpus } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
 import { deps_ensure } from './deps.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -51,7 +51,7 @@ const quick = flag('--quick');
 const model_arg = opt('--model', null);
 const build_dir = opt('--build-dir', process.env.GC_BUILD_DIR ?? 'build');
 const cli_arg = opt('--cli', null);
-const reps = Number(opt('--reps', quick ? '1' : '2'));
+const reps = Number(opt('--reps', '1'));
 const skip = new Set((opt('--skip', '') || '').split(',').filter(Boolean));
 if (args.length) {
   console.error(`unknown arguments: ${args.join(' ')}\nusage: npm run bench [-- --quick] [--model M] [--build-dir DIR] [--cli PATH] [--reps R] [--skip native,browser,scan]`);
@@ -217,7 +217,8 @@ if (B) {
   set('forward_tps.ours_wasm_1t', B.ours_1t?.tokens_per_s, { command: c, module: B.ours_1t?.module, ...runs_of(B.ours_1t) },
       B.error ?? B.ours_1t?.error);
   set('forward_tps.ours_wasm_nt', B.ours_nt?.tokens_per_s,
-      { command: c, module: B.ours_nt?.module, threads: B.threads_nt, ...runs_of(B.ours_nt) }, B.error ?? B.ours_nt?.error);
+      { command: c, module: B.ours_nt?.module, threads: B.threads_nt, threads_used: B.ours_nt?.threads_used, ...runs_of(B.ours_nt) },
+      B.error ?? B.ours_nt?.error);
   set('forward_tps.wllama_1t', B.wllama_1t?.tokens_per_s, wl(B.wllama_1t), B.error ?? B.wllama_1t?.error);
   set('forward_tps.wllama_nt', B.wllama_nt?.tokens_per_s, wl(B.wllama_nt), B.error ?? B.wllama_nt?.error);
   const g = { command: c, shape: B.gemm?.shape, isa: B.gemm?.peak_isa, load_avg_1min_before: [B.gemm?.load_avg_1min_before] };
@@ -261,11 +262,17 @@ if (info) {
                 generator: model_arg ? 'given with --model' : `node tools/gen-bench-model.mjs --type q4_k --preset ${preset} (random weights)` };
 }
 res.date = now;
+// What was measured: HEAD and the builds' times (a build older than HEAD's
+// sources measures older code; see the warnings above the table).
+const built = (f) => (existsSync(f) ? { path: f, built: statSync(f).mtime.toISOString() } : null);
+res.builds = { head: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+               native: built(cli), wasm: built(st_build.replace(/\.mjs$/, '.wasm')),
+               wasm_mt: built(mt_build.replace(/\.mjs$/, '.wasm')), page: dist };
 res.machine = { cores, cpu: cpus()[0]?.model ?? '', chromium: B?.chromium ?? res.machine?.chromium ?? null };
 for (const k of ['native', 'scan_files', 'scan_date']) delete res[k];   // the old layout's; now in `measured`
 if (Object.keys(res.missing).length === 0) delete res.missing;
 const order = ['forward_tps', 'gemm_gflops', 'ratios', 'targets', 'scan_mbps', 'raw_read_mbps', 'peak_wasm_mb', 'memory_mb',
-               'forward_gflops', 'model', 'date', 'machine', 'missing', 'measured'];
+               'forward_gflops', 'model', 'date', 'builds', 'machine', 'missing', 'measured'];
 const sorted = Object.fromEntries([...order.filter((k) => k in res).map((k) => [k, res[k]]),
                                    ...Object.entries(res).filter(([k]) => !order.includes(k))]);
 writeFileSync(path, JSON.stringify(sorted, null, 1) + '\n');
@@ -299,6 +306,7 @@ console.log('weight check in Chromium:');
 row('scan_mbps', 'MB/s', 1);
 row('raw_read_mbps', 'MB/s', 1);
 row('peak_wasm_mb', 'MiB', 1);
+for (const n of B?.notes ?? []) console.log(`  note: ${n}`);
 console.log('ratios (target):');
 const R = res.ratios;
 const rr = (name, v, target) => console.log(`  ${name.padEnd(34)} ${fmt(v, 3).padStart(9)}   ${target ? `target >= ${target}: ${v == null ? 'n/a' : v >= target ? 'met' : 'missed'}` : ''}`);

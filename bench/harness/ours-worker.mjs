@@ -3,8 +3,11 @@
 // drives it, with the same File reader (FileReaderSync slices). One request
 // at a time; each answers { ok: true, ...result } or { ok: false, error }.
 //
-//   { cmd: 'load', module_url }     import the Emscripten module (single-thread
-//                                   ggufcheck.mjs or pthreads ggufcheck-mt.mjs)
+//   { cmd: 'load', module_url, factory_options }
+//                                   import the Emscripten module (single-thread
+//                                   ggufcheck.mjs, or pthreads ggufcheck-mt.mjs
+//                                   with { gcPoolSize: threads - 1 }: its pool
+//                                   workers start with the module)
 //   { cmd: 'open', file }           Session.open([reader of file]); model facts
 //   { cmd: 'ppl', tokens, n_ctx, threads }
 //                                   one n_ctx chunk of `tokens` through
@@ -26,12 +29,16 @@ function model_info(r) {
            bos: m['tokenizer.ggml.bos_token_id'] ?? 1, usable: r.usable };
 }
 
+// The wasm memory's size: it only grows, so after a run it is the peak.
+// (memoryBytes() where the binding has it: a shared memory's views may lag.)
+const memory_bytes = () => (typeof M.memoryBytes === 'function' ? M.memoryBytes() : M.HEAP8.length);
+
 async function handle(d) {
   switch (d.cmd) {
     case 'load': {
       const t0 = performance.now();
       const create = (await import(d.module_url)).default;
-      M = await create();
+      M = await create(d.factory_options ?? {});
       return { load_ms: performance.now() - t0, isolated: self.crossOriginIsolated === true,
                hardware_concurrency: navigator.hardwareConcurrency };
     }
@@ -50,12 +57,12 @@ async function handle(d) {
       if (json === '') throw new Error(`pplJson: ${session.error()}`);
       const r = JSON.parse(json);
       return { seconds, tokens_per_s: d.n_ctx / seconds, ppl: r.ppl ?? r.final?.ppl ?? null,
-               threads_reported: r.threads ?? r.n_threads ?? null, heap_bytes: M.HEAP8.length };
+               threads_used: typeof session.threads === 'function' ? session.threads() : 1, heap_bytes: memory_bytes() };
     }
     case 'gemm': {
       const json = M.benchGemmJson(d.n_tok, d.n_in, d.n_out, d.min_time);
       if (json === '') throw new Error('benchGemmJson: bad shape');
-      return { ...JSON.parse(json), heap_bytes: M.HEAP8.length };
+      return { ...JSON.parse(json), heap_bytes: memory_bytes() };
     }
     default:
       throw new Error(`unknown command ${d.cmd}`);

@@ -20,10 +20,10 @@ function call(w, msg) {
   });
 }
 
-async function ours_start(name, module_url) {
+async function ours_start(name, module_url, factory_options) {
   const w = new Worker(new URL('./ours-worker.mjs', import.meta.url), { type: 'module', name });
   ours_workers.set(name, w);
-  const info = await call(w, { cmd: 'load', module_url: new URL(module_url, location.href).href });
+  const info = await call(w, { cmd: 'load', module_url: new URL(module_url, location.href).href, factory_options });
   const { model } = await call(w, { cmd: 'open', file: model_file() });
   return { ...info, model };
 }
@@ -47,7 +47,7 @@ async function wllama_load(name, { threads, n_ctx, n_batch }) {
   const { Wllama } = await import(WLLAMA + 'index.js');
   // ?verbose: llama.cpp's own log on the console.
   const verbose = new URLSearchParams(location.search).has('verbose');
-  const logger = { debug() {}, log: verbose ? (...a) => console.warn('[wllama]', ...a) : () => {},
+  const logger = { debug: verbose ? (...a) => console.warn('[wllama]', ...a) : () => {}, log: verbose ? (...a) => console.warn('[wllama]', ...a) : () => {},
                    warn: (...a) => console.warn('[wllama]', ...a), error: (...a) => console.error('[wllama]', ...a) };
   const w = new Wllama({ default: new URL(WLLAMA + 'wasm/wllama.wasm', import.meta.url).href },
                        { logger, suppressNativeLog: !verbose });
