@@ -149,9 +149,12 @@ try {
     // The pthreads build starts its pool's web workers with the module: one
     // per thread but the caller's (as web/src/worker/worker.js does).
     out.ours_nt = await ours_run('mt', mt, threads, { gcPoolSize: threads - 1 });
+    // Same chunk, same numbers expected (the thread split is exact).
+    log(`  ours ppl of the chunk: ${out.ours_1t.ppl} (1 thread), ${out.ours_nt.ppl} (${threads} threads)`);
+    if (out.ours_nt.ppl !== out.ours_1t.ppl) out.notes.push(`ours: PPL differs between 1 and ${threads} threads`);
     await page.evaluate(() => window.bench.ours_stop('mt'));
   } else {
-    out.ours_nt = { error: mt ? 'not cross-origin isolated' : 'no pthreads build of ggufcheck (dist/ggufcheck-mt.mjs) yet' };
+    out.ours_nt = { error: mt ? 'not cross-origin isolated' : 'no pthreads build of ggufcheck given (--mt; scripts/build.sh wasm makes wasm-mt/ggufcheck-mt.mjs)' };
     log(`  ours: ${out.ours_nt.error}`);
   }
   out.wllama_nt = out.isolated ? await wllama_run('wn', threads) : { error: 'not cross-origin isolated' };

@@ -36,7 +36,7 @@
 // build, so the page measured is the build measured. The pthreads build is
 // never built here: without it ours_wasm_nt stays null, with the reason.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,11 +109,18 @@ if (!skip.has('browser') || !skip.has('scan')) {
   execFileSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit',
     env: { ...process.env, GC_BUILD_DIR: build_dir, GC_DIST: dist } });
 }
-// The modules the harness loads: dist's copies where the page build ships
-// them (with the pthreads build), else the wasm build's own files.
-const st_module = existsSync(join(dist, 'ggufcheck.mjs')) ? join(dist, 'ggufcheck.mjs') : st_build;
-const mt_module = existsSync(join(dist, 'ggufcheck-mt.mjs')) ? join(dist, 'ggufcheck-mt.mjs')
-  : existsSync(mt_build) ? mt_build : null;
+// The modules the harness loads, from the page build: the pthreads one is
+// there already (ggufcheck-mt.*, with the page's ggufcheck.wasm); the
+// single-thread glue is bundled into worker.js, so its .mjs is put next to
+// the page's ggufcheck.wasm (the same build). Both are then served from the
+// repository root, wherever the build dir is.
+let st_module = null, mt_module = null;
+if (!skip.has('browser')) {
+  copyFileSync(st_build, join(dist, 'ggufcheck.mjs'));
+  st_module = join(dist, 'ggufcheck.mjs');
+  if (existsSync(join(dist, 'ggufcheck-mt.mjs'))) mt_module = join(dist, 'ggufcheck-mt.mjs');
+  else say(`no pthreads build in ${join(build_dir, 'wasm-mt')}: ours_wasm_nt stays null (scripts/build.sh wasm builds it)`);
+}
 
 // --- the parts ---------------------------------------------------------------
 // Runs `node script args`, echoing its output; returns its BENCH_RESULT object
