@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gguf_bytes } from '../wasm/gguf-writer.mjs';
+import { wasm_memory as worker_wasm_memory } from './worker-probe.mjs';
 
 const FIXTURES = resolve(fileURLToPath(new URL('../fixtures', import.meta.url)));
 const STORIES = join(FIXTURES, 'stories260K/stories260K-Q4_0.gguf');
@@ -44,24 +45,15 @@ async function first_error(page) {
 }
 
 // The wasm memory of the page's current worker ({ heap_top, heap_bytes }),
-// through the protocol's MEMORY message (web/src/worker/diagnostics.js). The reply is taken off
-// the worker's postMessage before it reaches the page, which ignores it.
+// through the protocol's MEMORY message (./worker-probe.mjs).
+// The page's module workers: the threaded build's pool threads are web
+// workers too (ggufcheck-mt.worker.js), started by and ending with the
+// module worker.
+const module_workers = (page) => page.workers().filter((w) => !w.url().includes('ggufcheck-mt.worker.js'));
+
 async function wasm_memory(page) {
-  const workers = page.workers();
-  expect(workers.length).toBe(1);
-  return workers[0].evaluate(() => new Promise((resolve, reject) => {
-    const post = self.postMessage.bind(self);
-    const id = `memory-probe-${Math.random()}`;
-    const timer = setTimeout(() => { self.postMessage = post; reject(new Error('no memory reply')); }, 5000);
-    self.postMessage = (m, ...rest) => {
-      if (m?.id !== id) return post(m, ...rest);
-      clearTimeout(timer);
-      self.postMessage = post;
-      if (m.type !== 'result') reject(new Error(`memory: ${m.message}`));
-      else resolve(m.data);
-    };
-    self.onmessage({ data: { type: 'memory', id } });
-  }));
+  await expect.poll(() => module_workers(page).length).toBe(1);   // a terminated worker may linger briefly
+  return worker_wasm_memory(module_workers(page)[0]);
 }
 
 const mib = (b) => (b / 2 ** 20).toFixed(2);
@@ -227,7 +219,7 @@ test('cancel a perplexity run and restart, 10 times: no stale result, one worker
     await expect(page.locator('#status')).toHaveCount(0);
     await expect(page.locator('main')).toHaveAttribute('data-engine', 'ready');
     await expect(page.locator('#summary')).toHaveAttribute('data-architecture', 'gemma4');
-    await expect.poll(() => page.workers().length).toBe(1);   // the cancelled worker is gone
+    await expect.poll(() => module_workers(page).length).toBe(1);   // the cancelled worker is gone
     heap.push(await wasm_memory(page));
   }
   show('after each cancel/restart', heap);
@@ -289,5 +281,5 @@ test('cancel a value scan and restart; reopening in one worker 10 times keeps wa
   }
   show('after each complete ppl run in one worker', ppl_heap);
   within_5_percent(ppl_heap[9], ppl_heap[0]);
-  await expect.poll(() => page.workers().length).toBe(1);
+  await expect.poll(() => module_workers(page).length).toBe(1);
 });
