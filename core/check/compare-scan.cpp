@@ -132,7 +132,10 @@ public:
                     prefetched = true;
                     fill(*next);
                 }
-                compute(*cur, cur->items[(size_t) i], worker);
+                // A parallel_for nested in another pool's body runs inline
+                // on one thread with that pool's worker index: any slot is
+                // then ours alone.
+                compute(*cur, cur->items[(size_t) i], worker < n_workers_ ? worker : 0);
             });
             if (!prefetched) fill(*next);   // the workers took every item
             const auto t_fold = clock_type::now();
@@ -209,7 +212,8 @@ private:
             // do not depend on the thread count; items do.
             int64_t chunk_rows = 1;
             if (!p.split) {
-                const int64_t want = (batch_elems_ - elems + n_cols - 1) / n_cols;
+                const int64_t rest = batch_elems_ - elems;   // > 0
+                const int64_t want = rest / n_cols + (rest % n_cols != 0);
                 chunk_rows = std::min(std::max<int64_t>(1, want), s1 - cur_.row);
             }
             for (int64_t done_rows = 0; done_rows < chunk_rows;) {
