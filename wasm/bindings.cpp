@@ -18,8 +18,9 @@
 //     // `ggufcheck compare --json` (with or without --ref); return false to cancel
 //   JSON.parse(s.pplJson({ text: Uint8Array } | { tokens: Uint8Array, tokens_name },
 //                        { n_ctx, chunks, use_ref, threads }, (p) => {}));   // `ggufcheck ppl --json`
-//     // threads: 0 or absent = the hardware concurrency (1 without the threaded build)
-//   s.threads();                   // threads the last perplexity run used
+//     // threads: absent = setThreads's; 0 = the hardware concurrency (1 without the threaded build)
+//   s.setThreads(n);               // threads of later runs (0, the default: all cores)
+//   s.threads();                   // threads the last run used
 //   JSON.parse(M.threadsJson());   // {threads_available, default_threads}
 //   M.memoryBytes();               // the wasm memory's size
 //   JSON.parse(s.valueScanJson((done, total, tensor) => true));     // `ggufcheck dequant --stats --json`
@@ -222,6 +223,7 @@ public:
         try {
             gc::compare_options opt;
             opt.quick = quick;
+            opt.pool = pool_for(threads_requested_);
             if (!progress.isUndefined() && !progress.isNull()) {
                 opt.progress = [&progress](uint64_t done, uint64_t total, const std::string & tensor) {
                     return progress((double) done, (double) total, tensor).as<bool>();
@@ -266,7 +268,7 @@ public:
             opt.n_ctx = opts["n_ctx"].isUndefined() ? 512 : opts["n_ctx"].as<int32_t>();
             opt.max_chunks = opts["chunks"].isUndefined() ? -1 : (int64_t) opts["chunks"].as<double>();
             opt.score_from_half_minus_one = opts["score_from_half_minus_one"].isTrue();
-            opt.pool = pool_for(opts["threads"].isUndefined() ? 0 : opts["threads"].as<int>());
+            opt.pool = pool_for(opts["threads"].isUndefined() ? threads_requested_ : opts["threads"].as<int>());
             if (!progress.isUndefined() && !progress.isNull()) {
                 opt.progress = [&progress](const gc::ppl_progress & p) {
                     emscripten::val o = emscripten::val::object();
@@ -394,6 +396,10 @@ public:
     // Threads of the last threaded run (the pool's size; 1 before any).
     int threads() const { return pool_ ? pool_->size() : 1; }
 
+    // Threads for the runs that follow (weight check, perplexity without a
+    // `threads` option); <= 0: the hardware concurrency (the default).
+    void set_threads(int n) { threads_requested_ = n; }
+
     void close() {
         error_.clear();
         close_keep_error();
@@ -466,6 +472,7 @@ private:
     // than making its own.
     std::unique_ptr<gc::thread_pool> pool_;
     int pool_requested_ = 0;
+    int threads_requested_ = 0;
 };
 
 // What this build can do with threads: {threads_available, default_threads}.
@@ -526,6 +533,7 @@ EMSCRIPTEN_BINDINGS(ggufcheck) {
         .function("histogramJson", &wasm_session::histogram_json)
         .function("bytesFetched", &wasm_session::bytes_fetched)
         .function("threads", &wasm_session::threads)
+        .function("setThreads", &wasm_session::set_threads)
         .function("error", &wasm_session::error)
         .function("close", &wasm_session::close);
     emscripten::function("reportMarkdown", &report_markdown_json);

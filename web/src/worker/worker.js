@@ -59,6 +59,7 @@ function open(M, id, blobs, ref_blobs) {
   }
   readers = blobs.map((b) => reader_from_blob(b));
   const s = new M.Session();
+  s.setThreads(run_threads);
   const t0 = performance.now();
   const ok = s.open(readers);
   const t1 = performance.now();
