@@ -12,8 +12,10 @@
 //   JSON.parse(M.benchGemmCompareJson(nTok, nIn, nOut, minTimeS))
 //       // {isa, shape, peak, eigen_fresh, ours_fresh, eigen_inplace,
 //       //  ours_inplace} (GFLOP/s, one thread, interleaved rounds;
-//       //  compute/gemm-bench.h gemm_bench_compare), or "" on bad sizes
+//       //  compute/gemm-bench.h gemm_bench_compare; timed in node's process
+//       //  CPU time, wall time in a browser), or "" on bad sizes
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <string>
@@ -24,6 +26,18 @@
 #include "compute/gemm-bench.h"
 #include "compute/gemm.h"
 #include "forward/forward.h"
+
+// Seconds of CPU time of the node process (all its threads; after V8's
+// tier-up its helper threads are idle), or wall time where there is no
+// process.cpuUsage (browsers). The machine the benches run on is shared, so
+// wall time would count other processes' load.
+EM_JS(double, gc_js_cpu_seconds, (), {
+    if (typeof process !== 'undefined' && process.cpuUsage) {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1e6;
+    }
+    return performance.now() / 1e3;
+});
 
 namespace {
 
@@ -61,7 +75,9 @@ std::string bench_gemm_compare_json(double n_tok, double n_in, double n_out, dou
         !(min_time > 0))
         return "";
     const int64_t tile = gc::forward_runner::tile_rows(i, o);
+    gc::gemm_bench_set_clock(gc_js_cpu_seconds);
     const gc::gemm_bench_compare_result r = gc::gemm_bench_compare(t, i, o, tile, min_time);
+    gc::gemm_bench_set_clock(nullptr);
     const nlohmann::json out = { { "isa", gc::gemm_packed_isa() },
                                  { "shape", { { "tokens", t }, { "n_in", i }, { "n_out", o }, { "tile_rows", tile } } },
                                  { "peak", r.peak },

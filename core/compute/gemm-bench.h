@@ -3,9 +3,10 @@
 // the numbers depend on the machine and its load.
 //
 // Peak: a register-blocked multiply-add loop with enough independent
-// accumulators to hide the latency (10 x 8-lane FMA natively with AVX2+FMA,
-// 8 x 4-lane mul+add with SIMD128, scalar otherwise), counting 2 flops per
-// lane per step. This is what the core can retire, not a datasheet number.
+// chains to hide the latency (10 x 8-lane FMA natively with AVX2+FMA; with
+// SIMD128, which has no FMA, 6 mul chains feeding 6 add chains of 4 lanes;
+// scalar otherwise), counting 2 flops per lane per multiply-add. This is
+// what the core can retire, not a datasheet number.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +58,11 @@ struct gemm_bench_compare_result {
     double eigen_fresh = 0, ours_fresh = 0;
     double eigen_inplace = 0, ours_inplace = 0;
 };
+// Replaces the clock of gemm_bench_run and gemm_bench_compare (seconds,
+// any origin; nullptr: back to the default). The wasm binding installs the
+// process CPU time of node (process.cpuUsage), which wasm cannot read.
+void gemm_bench_set_clock(double (*clock_s)());
+
 gemm_bench_compare_result gemm_bench_compare(int64_t n_tok, int64_t n_in, int64_t n_out, int64_t tile_rows,
                                              double min_time);
 

@@ -6,8 +6,9 @@
 // separately. Register block: k_mr tokens x 8 outputs = 2 k_mr v128
 // accumulators, plus 2 for the packed W row, 1 for the splat of X[t, k] and
 // 1 for the product. V8 keeps v128 values in the 16 xmm registers and
-// reserves one as scratch, so 2 k_mr + 4 <= 15: k_mr = 5 is the largest
-// block that does not spill (measured against 4 and 6 in the bench).
+// reserves one as scratch, so 2 k_mr + 4 <= 15. Measured in node (512
+// tokens, n_in 2048 / 8192): k_mr = 4 39 / 37 GFLOP/s, 5 34 / 33, 6 33 / 30
+// (spills); k_kc = 512 beats 256 and 1024.
 #pragma once
 
 #include <wasm_simd128.h>
@@ -16,7 +17,7 @@
 
 namespace gc::gemm_detail {
 #ifndef GC_GEMM_SIMD128_MR
-#define GC_GEMM_SIMD128_MR 5
+#define GC_GEMM_SIMD128_MR 4
 #endif
 
 struct ukernel_simd128 {

@@ -2,7 +2,7 @@
 // instruction set, chosen at compile time (a wasm module or a native binary
 // targets one ISA; there is no run-time dispatch):
 //   gemm-ukernel-avx2.h     AVX2 + FMA, 6 x 16 block   (native x86-64-v3)
-//   gemm-ukernel-simd128.h  SIMD128 mul + add, 5 x 8   (wasm -msimd128)
+//   gemm-ukernel-simd128.h  SIMD128 mul + add, 4 x 8   (wasm -msimd128)
 //   gemm-ukernel-scalar.h   plain loops, 4 x 8         (anything else; always
 //                           compiled, so that tests run the driver with it)
 //

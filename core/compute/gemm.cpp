@@ -33,9 +33,10 @@ void gemm_xwt(const float * x, int64_t n_tok, int64_t n_in,
               const float * w, int64_t n_rows, float * y, int64_t ldy) {
 #if GC_GEMM_HAVE_SIMD
     // One token: a matrix-vector product, bound by reading W once; packing
-    // W would double that. Eigen's GEMV is ~5x faster than the packed
-    // kernel there (both builds); from 2 tokens on the packed kernel is as
-    // fast or faster (tests/native/test-gemm.cpp, GC_GEMM_BENCH=1).
+    // W would double that. Natively Eigen's GEMV is ~5x faster than the
+    // packed kernel there; from 2 tokens on the packed kernel is as fast or
+    // faster, natively and in wasm (tests/native/test-gemm.cpp with
+    // GC_GEMM_BENCH=1, tests/wasm/bench-gemm.mjs).
     if (n_tok == 1) {
         gemm_xwt_eigen(x, n_tok, n_in, w, n_rows, y, ldy);
         return;
