@@ -272,7 +272,7 @@ res.date = now;
 // What was measured: HEAD and the builds' times (a build older than HEAD's
 // sources measures older code; see the warnings above the table).
 const built = (f) => (existsSync(f) ? { path: f, built: statSync(f).mtime.toISOString() } : null);
-res.builds = { head: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+res.builds = { repo_head_at_run: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
                native: built(cli), wasm: built(st_build.replace(/\.mjs$/, '.wasm')),
                wasm_mt: built(mt_build.replace(/\.mjs$/, '.wasm')), page: dist };
 res.machine = { cores, cpu: cpus()[0]?.model ?? '', chromium: B?.chromium ?? res.machine?.chromium ?? null };
