@@ -26,6 +26,7 @@
 // The page is bench/harness/ served from the repository root by a small
 // server with COOP/COEP (cross-origin isolated, as the pthreads builds need).
 // Prints a summary and, last, one line `BENCH_RESULT {json}` for bench/run.mjs.
+// BENCH_VERBOSE=1 shows llama.cpp's own log (wllama's) on stderr.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -58,10 +59,11 @@ for (const m of [st, mt]) if (m && !existsSync(join(root, m))) { console.error(`
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
                 '.wasm': 'application/wasm', '.json': 'application/json' };
 const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = resolve(join(root, path));
-  let st_ = null;
-  try { st_ = statSync(file); } catch {}
+  let file = '', st_ = null;
+  try {
+    file = resolve(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    st_ = statSync(file);
+  } catch {}
   if (!file.startsWith(root + sep) || !st_?.isFile()) { res.writeHead(404); return res.end('not found'); }
   res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': st_.size,
                        'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
