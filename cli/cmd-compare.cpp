@@ -116,10 +116,10 @@ int cmd_compare(int argc, char ** argv) {
     if (print_stats) opt.stats = &stats;
     gc::compare_report report = gc::compare_weights(*cand_weights, *ref.weights, names, opt);
     if (print_stats) {
-        std::fprintf(stderr, "scan: %d thread(s), %llu batches, %.3f s wall; reads %.3f s (calling thread), decode %.3f s + sums %.3f s "
+        std::fprintf(stderr, "scan: %d thread(s), %llu batches, %.3f s wall; reads %.3f s (calling thread), decode + sums %.3f s "
                              "(all workers), fold %.3f s; %.1f MB/s of both files\n",
-                     stats.threads, (unsigned long long) stats.batches, stats.wall_s, stats.read_s, stats.decode_s, stats.sum_s,
-                     stats.fold_s, stats.wall_s > 0 ? (double) report.bytes_read / 1e6 / stats.wall_s : 0.0);
+                     stats.threads, (unsigned long long) stats.batches, stats.wall_s, stats.read_s, stats.compute_s, stats.fold_s,
+                     stats.wall_s > 0 ? (double) report.bytes_read / 1e6 / stats.wall_s : 0.0);
     }
     gc::compare_add_input_findings(report, cand.findings, ref.findings);
     if (as_json) {

@@ -154,10 +154,7 @@ private:
         if (opt_.stats) {
             opt_.stats->threads = n_workers_;
             opt_.stats->wall_s += seconds_since(t0);
-            for (const auto & w : worker_time_) {
-                opt_.stats->decode_s += w.decode;
-                opt_.stats->sum_s += w.sum;
-            }
+            for (const auto & w : worker_time_) opt_.stats->compute_s += w.compute;
         }
         return ok;
     }
@@ -309,16 +306,15 @@ private:
     // the item, its records and the worker's scratch.
     void compute(scan_batch & b, scan_item & it, int worker) {
         if (it.failed) return;
+        // Timed per item, not per segment: a clock read is a JS call in wasm.
+        const auto t0 = opt_.stats ? clock_type::now() : clock_type::time_point{};
         const job_plan & p = plans_[it.job];
         const int64_t n_cols = p.side[0].t->n_cols;
-        const bool timed = opt_.stats != nullptr;
-        double t_decode = 0, t_sum = 0;
         size_t rec = it.rec;
         for (int64_t r = 0; r < it.nr; ++r) {
             for (int64_t c = it.c0; c < it.c0 + it.nc; c += AGREEMENT_SEGMENT) {
                 const int64_t len = std::min(AGREEMENT_SEGMENT, it.c0 + it.nc - c);
                 const float * x[2];
-                const auto t0 = timed ? clock_type::now() : clock_type::time_point{};
                 for (int s = 0; s < 2; ++s) {
                     const side_plan & sp = p.side[s];
                     const uint8_t * base = b.buf[s].data() + it.off[s];
@@ -334,23 +330,14 @@ private:
                         x[s] = reinterpret_cast<const float *>(base) + r * it.nc + (c - it.c0);
                     }
                 }
-                const auto t1 = timed ? clock_type::now() : clock_type::time_point{};
                 b.records[rec++] = agreement_segment(x[0], x[1], len);
-                if (timed) {
-                    const auto t2 = clock_type::now();
-                    t_decode += std::chrono::duration<double>(t1 - t0).count();
-                    t_sum += std::chrono::duration<double>(t2 - t1).count();
-                }
                 if (it.r0 + r == 0 && c == 0) {
                     it.a0 = x[0][0];
                     it.b0 = x[1][0];
                 }
             }
         }
-        if (timed) {
-            worker_time_[(size_t) worker].decode += t_decode;
-            worker_time_[(size_t) worker].sum += t_sum;
-        }
+        if (opt_.stats) worker_time_[(size_t) worker].compute += seconds_since(t0);
     }
 
     // Folds a computed batch into the jobs' agreements, in data order.
@@ -376,8 +363,8 @@ private:
     }
 
     struct worker_time {
-        double decode = 0, sum = 0;
-        char pad[48];   // one cache line each
+        double compute = 0;
+        char pad[56];   // one cache line each
     };
 
     const compare_scan_side * sides_[2];

@@ -28,8 +28,7 @@ struct compare_scan_stats {
     uint64_t batches = 0;
     double wall_s = 0;        // the whole scan
     double read_s = 0;        // calling thread: reads (raw bytes, or read_rows of decoded sides)
-    double decode_s = 0;      // workers: dequantizing raw bytes
-    double sum_s = 0;         // workers: the agreement sums
+    double compute_s = 0;     // workers: dequantizing raw bytes + the agreement sums (timed per item)
     double fold_s = 0;        // calling thread: folding the batches' sums in order
 };
 
