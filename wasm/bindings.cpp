@@ -233,6 +233,11 @@ public:
             for (const auto & t : model_.tensors) names.push_back(t.info->name);
             auto cand = gc::weight_source_gguf(model_, sources_);
             if (ref_open_ && !reopen_reference()) return "";
+            // GGUF sides are read raw on this thread and decoded by the pool
+            // (check/compare-scan.h); a Hugging Face reference goes through
+            // its weight source here.
+            opt.cand_gguf_files = &sources_;
+            opt.ref_gguf_files = ref_open_ && ref_.kind == "gguf" ? &ref_sources_ : nullptr;
             if (!ref_open_) {
                 gc::self_check_report r = gc::self_check(*cand, names, opt);
                 r.findings.insert(r.findings.begin(), model_.findings.begin(), model_.findings.end());
