@@ -66,6 +66,11 @@ namespace {
 // memcpy, so they are served from a window (one FileReaderSync per window).
 constexpr size_t READ_AHEAD_WINDOW = 4u << 20;
 
+// The weight check's row blocks: each read is a FileReaderSync call with a
+// fixed cost (a round trip to the browser's blob store), so larger blocks
+// than the CLI's mean fewer calls per gigabyte.
+constexpr int64_t COMPARE_BLOCK_BYTES = 16ll << 20;
+
 // A JS array of readers as byte sources behind read-ahead windows. False with
 // *error naming the bad reader (`what` i: ...).
 bool sources_from_js(emscripten::val readers, const char * what, gc::file_set & out, std::string * error) {
@@ -236,6 +241,7 @@ public:
             // GGUF sides are read raw on this thread and decoded by the pool
             // (check/compare-scan.h); a Hugging Face reference goes through
             // its weight source here.
+            opt.block_bytes = COMPARE_BLOCK_BYTES;
             opt.cand_gguf_files = &sources_;
             opt.ref_gguf_files = ref_open_ && ref_.kind == "gguf" ? &ref_sources_ : nullptr;
             if (!ref_open_) {
