@@ -96,11 +96,13 @@ public:
         }
         n_workers_ = pool ? pool->size() : 1;
         worker_time_.assign((size_t) n_workers_, worker_time{});
-        // A batch holds about block_bytes / 4 elements per side (1 Mi by
-        // default), whatever the thread count; items are small enough for
-        // at least two per worker (whole rows, at most a segment).
-        batch_elems_ = std::max<int64_t>(1, (int64_t) (opt_.block_bytes / sizeof(float)));
-        const int64_t item_elems = std::clamp<int64_t>(batch_elems_ / (2 * (int64_t) n_workers_), 1, AGREEMENT_SEGMENT);
+        // A batch holds about block_bytes of buffer per side (raw bytes of a
+        // GGUF side, f32 of a decoded one), whatever the thread count, so a
+        // quantized file is read in reads of that size too; items are small
+        // enough for at least two per worker (whole rows, at most a segment).
+        batch_bytes_ = std::max<int64_t>(1, (int64_t) opt_.block_bytes);
+        const int64_t item_elems =
+            std::clamp<int64_t>(batch_bytes_ / (int64_t) sizeof(float) / (2 * (int64_t) n_workers_), 1, AGREEMENT_SEGMENT);
 
         out_.assign(jobs_.size(), compare_scan_result{});
         plans_.resize(jobs_.size());
@@ -120,7 +122,21 @@ public:
         }
         row_.assign(jobs_.size(), agreement_sums{});
 
+        // Batch buffers at their final size up front: a batch overshoots
+        // batch_bytes_ by less than one chunk (a row or a segment), and
+        // growing a vector by doubling would take up to twice that.
+        uint64_t chunk_max = 0;
+        for (size_t j = 0; j < jobs_.size(); ++j) {
+            const int64_t n_cols = jobs_[j].a->n_cols;
+            for (int k = 0; k < 2; ++k) {
+                const side_plan & sp = plans_[j].side[k];
+                chunk_max = std::max(chunk_max, plans_[j].split ? item_bytes_of_segment(sp) : side_row_bytes(sp, n_cols));
+            }
+        }
         scan_batch batches[2];
+        for (scan_batch & b : batches) {
+            for (auto & buf : b.buf) buf.reserve((size_t) batch_bytes_ + (size_t) chunk_max);
+        }
         scan_batch * cur = &batches[0];
         scan_batch * next = &batches[1];
         uint64_t done = 0;
@@ -166,6 +182,17 @@ private:
         return it.nr * std::max<int64_t>(1, per_row);
     }
 
+    // Buffer bytes of one segment of a split row on side p (raw: split rows
+    // exist only when both sides are raw).
+    static uint64_t item_bytes_of_segment(const side_plan & p) {
+        return (uint64_t) (AGREEMENT_SEGMENT / p.type->block_size) * (uint64_t) p.type->type_size;
+    }
+
+    // Buffer bytes of one whole row on side p.
+    static uint64_t side_row_bytes(const side_plan & p, int64_t n_cols) {
+        return p.file ? p.t->row_bytes : (uint64_t) n_cols * sizeof(float);
+    }
+
     // Bytes of an item on one side of the batch buffer.
     uint64_t item_bytes(const scan_item & it, int s) const {
         const side_plan & p = plans_[it.job].side[s];
@@ -180,16 +207,16 @@ private:
         return p.t->offset + (uint64_t) it.r0 * p.t->row_bytes + (uint64_t) (it.c0 / p.type->block_size) * (uint64_t) p.type->type_size;
     }
 
-    // Plans the next items (about batch_elems_ elements) and reads their
+    // Plans the next items (about batch_bytes_ of buffer per side) and reads their
     // bytes. Calling thread only.
     void fill(scan_batch & b) {
         assert(std::this_thread::get_id() == caller_id_);   // the threads contract
         b.items.clear();
         b.progress_bytes = 0;
-        int64_t elems = 0;
         size_t n_rec = 0;
         size_t size[2] = { 0, 0 };
-        while (elems < batch_elems_ && cur_.job < jobs_.size()) {
+        auto used = [&] { return (int64_t) std::max(size[0], size[1]); };
+        while (used() < batch_bytes_ && cur_.job < jobs_.size()) {
             const compare_scan_job & job = jobs_[cur_.job];
             const job_plan & p = plans_[cur_.job];
             if (cur_.span >= job.spans.size()) {
@@ -209,8 +236,10 @@ private:
             // do not depend on the thread count; items do.
             int64_t chunk_rows = 1;
             if (!p.split) {
-                const int64_t rest = batch_elems_ - elems;   // > 0
-                const int64_t want = rest / n_cols + (rest % n_cols != 0);
+                const int64_t rest = batch_bytes_ - used();   // > 0
+                const int64_t row_cost = std::max<int64_t>(
+                    1, (int64_t) std::max(side_row_bytes(p.side[0], n_cols), side_row_bytes(p.side[1], n_cols)));
+                const int64_t want = rest / row_cost + (rest % row_cost != 0);
                 chunk_rows = std::min(std::max<int64_t>(1, want), s1 - cur_.row);
             }
             for (int64_t done_rows = 0; done_rows < chunk_rows;) {
@@ -239,7 +268,6 @@ private:
                     it.off[s] = size[s];
                     size[s] += (size_t) item_bytes(it, s);
                 }
-                elems += it.nr * it.nc;
                 b.items.push_back(it);
             }
         }
@@ -377,7 +405,7 @@ private:
     std::vector<std::vector<float>> scratch_;  // per worker: 2 segments of f32
     std::vector<worker_time> worker_time_;
     int n_workers_ = 1;
-    int64_t batch_elems_ = 0;
+    int64_t batch_bytes_ = 0;
     scan_cursor cur_;
     std::thread::id caller_id_;                // the only thread that reads
 };

@@ -15,12 +15,13 @@
 // positions only (agreement.h), the results are bit-identical for every
 // thread count, batch size and side mode (raw or decoded).
 //
-// Memory: two batches of about block_bytes / 4 elements per side (1 Mi by
-// default, whatever the thread count; at least one item), in the file's
-// encoding on raw sides (f32 on decoded ones), plus two segments of f32 per
+// Memory: two batches of about block_bytes of buffer per side (4 MiB by
+// default, whatever the thread count; at least one row or segment), in the
+// file's encoding on raw sides (f32 on decoded ones), so a quantized file is
+// read in reads of about block_bytes too; plus two segments of f32 per
 // worker (2 * min(AGREEMENT_SEGMENT, longest raw row) floats); never a whole
 // tensor (unless one row of a decoded side is larger than a batch). Items
-// hold whole rows up to batch / (2 * threads) elements (at least one row),
+// hold whole rows up to block_bytes / 4 / (2 * threads) elements (at least one row),
 // so every worker gets work.
 #pragma once
 

@@ -36,7 +36,7 @@ struct compare_options {
     bool quick = false;                   // sample rows instead of reading everything
     double quick_fraction = 0.02;         // share of each tensor's rows read in quick mode
     int64_t quick_min_rows = 64;          // ... but at least this many (or all)
-    size_t block_bytes = 4u << 20;        // f32 bytes per row block and side (the scan's batch: compare-scan.h)
+    size_t block_bytes = 4u << 20;        // buffer bytes per row block and side: raw on GGUF sides, f32 on decoded ones (compare-scan.h)
     // Threads (compare-scan.h): `pool` when set (the caller's, shared),
     // else n_threads workers made for the call (<= 0: thread_count_default()).
     // No number depends on it: the JSON is bit-identical for every count.
