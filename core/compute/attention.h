@@ -38,7 +38,8 @@ inline bool attention_visible(int32_t i, int32_t j, int32_t window) {
 void attention_chunk_ref(const attention_params & p, int32_t n_tok,
                          const float * q, const float * k, const float * v, float * out);
 
-// Fast path (Eigen products per head). scratch is resized as needed.
+// Fast path (blocked causal products by gemm_xwt, see attention.cpp).
+// scratch is resized as needed.
 void attention_chunk(const attention_params & p, int32_t n_tok,
                      const float * q, const float * k, const float * v, float * out,
                      std::vector<float> & scratch);
