@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <functional>
 
 #include "compute/gemm.h"
 #include "compute/tile-stream.h"
 #include "compute/ops.h"
+#include "compute/thread-pool.h"
 
 namespace gc {
 
@@ -49,6 +51,36 @@ bool check_k_eq_v(const layer_desc & L, std::string * error) {
     if (L.head_dim_v == L.head_dim) return true;
     if (error) *error = "a layer without attn_v (V = K) has different K and V head sizes";
     return false;
+}
+
+// Runs fn(r0, r1) over [0, n_rows) in blocks of k_rows_per_item rows on the
+// pool. Blocks depend on n_rows only and every row is computed by the same
+// code whatever block it falls in, so results do not depend on the thread
+// count. The element-wise steps of the layer (norms, residual adds,
+// activations) only touch memory, as pool work must (tile-stream.h).
+constexpr int64_t k_rows_per_item = 8;
+
+void for_row_blocks(thread_pool * pool, int64_t n_rows, const std::function<void(int64_t r0, int64_t r1)> & fn) {
+    const int64_t n_items = (n_rows + k_rows_per_item - 1) / k_rows_per_item;
+    parallel_for(pool, n_items, [&](int64_t i, int) {
+        const int64_t r0 = i * k_rows_per_item;
+        fn(r0, std::min(n_rows, r0 + k_rows_per_item));
+    });
+}
+
+// rmsnorm_rows over the pool.
+void rmsnorm_rows_par(thread_pool * pool, const float * x, int64_t n_rows, int64_t n, const float * w, float eps,
+                      float * y) {
+    for_row_blocks(pool, n_rows, [&](int64_t r0, int64_t r1) {
+        rmsnorm_rows(x + r0 * n, r1 - r0, n, w, eps, y + r0 * n);
+    });
+}
+
+// x += o over T rows of d floats, on the pool.
+void add_rows_par(thread_pool * pool, float * x, const float * o, int64_t n_rows, int64_t d) {
+    for_row_blocks(pool, n_rows, [&](int64_t r0, int64_t r1) {
+        for (int64_t i = r0 * d; i < r1 * d; ++i) x[i] += o[i];
+    });
 }
 
 } // namespace
@@ -255,7 +287,7 @@ bool forward_runner::layer(int32_t il, float * x, int32_t n_seq, int32_t n_ctx, 
     if (!ok) return false;
 
     // Attention: a = RMS(x), projections.
-    rmsnorm_rows(x, T, d, w_norm_.data(), eps, xn_.data());
+    rmsnorm_rows_par(pool_, x, T, d, w_norm_.data(), eps, xn_.data());
     if (!linear(L.wq, xn_.data(), T, d, q_.data(), qw, error)) return false;
     if (!linear(L.wk, xn_.data(), T, d, k_.data(), kw, error)) return false;
     if (L.v_from_k) {
@@ -264,9 +296,9 @@ bool forward_runner::layer(int32_t il, float * x, int32_t n_seq, int32_t n_ctx, 
         return false;
     }
     // Per-head norms.
-    if (!L.q_norm.empty()) rmsnorm_rows(q_.data(), T * L.n_head, L.head_dim, w_qn_.data(), eps, q_.data());
-    if (!L.k_norm.empty()) rmsnorm_rows(k_.data(), T * L.n_head_kv, L.head_dim, w_kn_.data(), eps, k_.data());
-    if (L.v_norm) rmsnorm_rows(v_.data(), T * L.n_head_kv, L.head_dim_v, nullptr, eps, v_.data());
+    if (!L.q_norm.empty()) rmsnorm_rows_par(pool_, q_.data(), T * L.n_head, L.head_dim, w_qn_.data(), eps, q_.data());
+    if (!L.k_norm.empty()) rmsnorm_rows_par(pool_, k_.data(), T * L.n_head_kv, L.head_dim, w_kn_.data(), eps, k_.data());
+    if (L.v_norm) rmsnorm_rows_par(pool_, v_.data(), T * L.n_head_kv, L.head_dim_v, nullptr, eps, v_.data());
     // RoPE on q and k; position = index inside the chunk. Per token.
     parallel_for(pool_, T, [&](int64_t t, int) {
         const int32_t pos = (int32_t) (t % n_ctx);
@@ -291,17 +323,20 @@ bool forward_runner::layer(int32_t il, float * x, int32_t n_seq, int32_t n_ctx, 
     });
     // Output projection, optional post-norm, residual.
     if (!linear(L.wo, att_.data(), T, aw, o_.data(), d, error)) return false;
-    if (!L.post_attn_norm.empty()) rmsnorm_rows(o_.data(), T, d, w_post_attn_.data(), eps, o_.data());
-    for (int64_t i = 0; i < T * d; ++i) x[i] += o_[i];
+    if (!L.post_attn_norm.empty()) rmsnorm_rows_par(pool_, o_.data(), T, d, w_post_attn_.data(), eps, o_.data());
+    add_rows_par(pool_, x, o_.data(), T, d);
 
     // FFN: f = RMS(x); down(act(gate f) * up f); optional post-norm; residual.
-    rmsnorm_rows(x, T, d, w_ffn_norm_.data(), eps, xn_.data());
+    rmsnorm_rows_par(pool_, x, T, d, w_ffn_norm_.data(), eps, xn_.data());
     if (!linear(L.ffn_gate, xn_.data(), T, d, g_.data(), L.n_ff, error)) return false;
     if (!linear(L.ffn_up, xn_.data(), T, d, u_.data(), L.n_ff, error)) return false;
-    ffn_gate_apply(g_.data(), u_.data(), T * L.n_ff, L.act);
+    const int64_t n_ff = L.n_ff;
+    for_row_blocks(pool_, T, [&](int64_t r0, int64_t r1) {
+        ffn_gate_apply(g_.data() + r0 * n_ff, u_.data() + r0 * n_ff, (r1 - r0) * n_ff, L.act);
+    });
     if (!linear(L.ffn_down, g_.data(), T, L.n_ff, o_.data(), d, error)) return false;
-    if (!L.post_ffn_norm.empty()) rmsnorm_rows(o_.data(), T, d, w_post_ffn_.data(), eps, o_.data());
-    for (int64_t i = 0; i < T * d; ++i) x[i] += o_[i];
+    if (!L.post_ffn_norm.empty()) rmsnorm_rows_par(pool_, o_.data(), T, d, w_post_ffn_.data(), eps, o_.data());
+    add_rows_par(pool_, x, o_.data(), T, d);
 
     // Whole-stream layer scale.
     if (!L.out_scale.empty()) {
@@ -312,7 +347,7 @@ bool forward_runner::layer(int32_t il, float * x, int32_t n_seq, int32_t n_ctx, 
 
 bool forward_runner::final_norm(const float * x, int64_t n, float * out, std::string * error) {
     if (!read_vector(desc_.output_norm, desc_.n_embd, w_norm_, error)) return false;
-    rmsnorm_rows(x, n, desc_.n_embd, w_norm_.data(), desc_.norm_eps, out);
+    rmsnorm_rows_par(pool_, x, n, desc_.n_embd, w_norm_.data(), desc_.norm_eps, out);
     return true;
 }
 
