@@ -1,12 +1,13 @@
 // The weight check, perplexity, value scan, tokenization and export on the
 // page, against the native CLI's numbers on the same fixtures.
 import { test, expect } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gguf_bytes } from '../wasm/gguf-writer.mjs';
+import { cli_json } from '../wasm/helpers.mjs';
+import { drop } from './page-input.mjs';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const FIXTURES = join(REPO, 'tests/fixtures');
@@ -14,7 +15,6 @@ const S = join(FIXTURES, 'stories260K');
 const Q4 = join(S, 'stories260K-Q4_0.gguf');
 const HF = [join(S, 'hf/config.json'), join(S, 'hf/model.safetensors'), join(S, 'hf/tokenizer.model')];
 const EXCERPT = join(REPO, 'web/public/samples/wiki-excerpt.txt');
-const CLI = process.env.GC_CLI ?? join(REPO, process.env.GC_BUILD_DIR ?? 'build', 'native/ggufcheck');
 
 let tmp;
 test.beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'ggufcheck-e2e-check-')); });
@@ -25,14 +25,6 @@ test.afterAll(() => { rmSync(tmp, { recursive: true, force: true }); });
 // not bit for bit (weight-check numbers, computed in double, are identical).
 const PPL_REL_TOL = 1e-5;
 
-function cli_json(args) {
-  try {
-    return JSON.parse(execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 64 << 20 }));
-  } catch (e) {
-    if (e.stdout) return JSON.parse(e.stdout);
-    throw e;
-  }
-}
 
 async function open_page(page) {
   await page.goto('/');
@@ -45,18 +37,7 @@ async function open_page(page) {
 test('drop stories260K-Q4_0 + its hf/ files: roles, heatmap, verdict, Markdown export with the per-layer table', async ({ page }) => {
   const requests = await open_page(page);
   // Drag and drop, as a user would drop the GGUF and the HF files together.
-  const files = [Q4, ...HF].map((p) => ({ name: p.split('/').pop(), b64: readFileSync(p).toString('base64') }));
-  const dt = await page.evaluateHandle((files) => {
-    const d = new DataTransfer();
-    for (const f of files) {
-      const bin = atob(f.b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      d.items.add(new File([bytes], f.name));
-    }
-    return d;
-  }, files);
-  await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dt });
+  await drop(page, [Q4, ...HF]);
   await expect(page.locator('#role-candidate')).toContainText('stories260K-Q4_0.gguf');
   await expect(page.locator('#role-reference')).toHaveAttribute('data-open', 'true');
   await expect(page.locator('#reference-description')).toContainText('Hugging Face checkpoint');

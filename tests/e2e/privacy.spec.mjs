@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CSP_POLICY } from '../../web/csp.mjs';
+import { drop } from './page-input.mjs';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DIST = resolve(REPO, process.env.GC_DIST ?? 'dist');
@@ -61,20 +62,6 @@ function own_static(r, origin) {
   return !path.includes('..') && existsSync(join(DIST, path));
 }
 
-async function drop(page, paths) {
-  const files = paths.map((p) => ({ name: p.split('/').pop(), b64: readFileSync(p).toString('base64') }));
-  const dt = await page.evaluateHandle((files) => {
-    const d = new DataTransfer();
-    for (const f of files) {
-      const bin = atob(f.b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      d.items.add(new File([bytes], f.name));
-    }
-    return d;
-  }, files);
-  await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dt });
-}
 
 test('a full check sends nothing: only own static files while loading, no request after', async ({ page }) => {
   test.setTimeout(120_000);

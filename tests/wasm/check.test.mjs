@@ -4,10 +4,9 @@
 // core, same numbers), except where stated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, FIXTURES, REPO, fs_reader, load_module } from './helpers.mjs';
+import { CLI, FIXTURES, REPO, cli_json, fs_reader, load_module } from './helpers.mjs';
 
 const S = join(FIXTURES, 'stories260K');
 const Q4 = join(S, 'stories260K-Q4_0.gguf');
@@ -17,15 +16,6 @@ const M = await load_module();
 const have_cli = existsSync(CLI);
 const PPL_REL_TOL = 1e-5;
 
-function cli_json(args) {
-  // compare exits 3 on damage and dequant --stats 2 on NaN; the JSON is on stdout either way.
-  try {
-    return JSON.parse(execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 64 << 20 }));
-  } catch (e) {
-    if (e.stdout) return JSON.parse(e.stdout);
-    throw e;
-  }
-}
 
 // Deep equality, except that numbers may differ by `rel` relative: the
 // reference-free check takes log10 of its statistics, and emscripten's libm

@@ -2,6 +2,7 @@
 // reader backed by fs.readSync (the browser worker uses FileReaderSync over
 // File slices instead; the binding sees the same reader contract, see
 // wasm/js-source.h).
+import { execFileSync } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,17 @@ export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const BUILD = resolve(REPO, process.env.GC_BUILD_DIR ?? 'build');
 export const FIXTURES = resolve(REPO, 'tests/fixtures');
 export const CLI = process.env.GC_CLI ?? resolve(BUILD, 'native/ggufcheck');
+
+// The native CLI's --json output for args. compare exits 3 on damage and
+// dequant --stats 2 on NaN; the JSON is on stdout either way.
+export function cli_json(args) {
+  try {
+    return JSON.parse(execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 64 << 20 }));
+  } catch (e) {
+    if (e.stdout) return JSON.parse(e.stdout);
+    throw e;
+  }
+}
 
 // The ES module built with -sENVIRONMENT=web,worker also runs under node when
 // handed the wasm bytes (no fetch of a file:// URL).
