@@ -9,10 +9,17 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "format/gguf.h"
 
 namespace gc_test {
+
+// A path in the test temp directory that no other test process uses (two
+// checkouts, or a test and its sanitizer build, may run at the same time).
+inline std::string temp_path(const std::string & name) {
+    return ::testing::TempDir() + "/" + std::to_string((long) ::getpid()) + "-" + name;
+}
 
 inline std::vector<uint8_t> read_all(const std::filesystem::path & p) {
     std::ifstream in(p, std::ios::binary);

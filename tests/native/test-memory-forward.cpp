@@ -30,6 +30,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fixture-util.h"
+
 #include "forward/forward.h"
 #include "forward/ppl.h"
 #include "gguf-builder.h"
@@ -255,7 +257,7 @@ bool load(const std::string & path, loaded & m, std::string * err) {
 TEST(memory_forward, peak_stays_under_layer_plus_activations_plus_64mb) {
     const uint32_t n_layer = 30;
     const model_file mf = build(n_layer, 1);
-    const std::string path = ::testing::TempDir() + "/gc-memory-llama30.gguf";
+    const std::string path = gc_test::temp_path("gc-memory-llama30.gguf");
     ASSERT_TRUE(write_sparse(mf, path));
 
     const int32_t n_ctx = 64;
@@ -296,7 +298,7 @@ TEST(memory_forward, peak_stays_under_layer_plus_activations_plus_64mb) {
     // The same model cut to its one data layer gives the same PPL exactly:
     // the 29 zero layers add exactly 0 to the residual.
     const model_file one = build(1, 1);
-    const std::string path1 = ::testing::TempDir() + "/gc-memory-llama1.gguf";
+    const std::string path1 = gc_test::temp_path("gc-memory-llama1.gguf");
     ASSERT_TRUE(write_sparse(one, path1));
     loaded m1;
     std::string err;

@@ -153,7 +153,7 @@ TEST(ppl_verdict_cli, fixtures_against_their_rows) {
     // g4tiny with its norms zeroed... rather: its scalars x4 (the bug report's damage).
     auto bytes = gc_test::read_all(k_fix + "/g4tiny/g4tiny-f32.gguf");
     for (int il = 0; il < 6; ++il) *gc_test::f32_at(bytes, "blk." + std::to_string(il) + ".layer_output_scale.weight") *= 4.0f;
-    const std::string bad = ::testing::TempDir() + "/g4tiny-verdict-bad.gguf";
+    const std::string bad = gc_test::temp_path("g4tiny-verdict-bad.gguf");
     FILE * f = std::fopen(bad.c_str(), "wb");
     ASSERT_TRUE(f);
     std::fwrite(bytes.data(), 1, bytes.size(), f);
