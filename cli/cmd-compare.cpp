@@ -51,16 +51,11 @@ int cmd_compare(int argc, char ** argv) {
     bool as_json = false, in_ref = false, print_stats = false;
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
-        long long v = 0;
         if (a == "--json") as_json = true;
         else if (a == "--quick") opt.quick = true;
         else if (a == "--stats") print_stats = true;
         else if (a == "-t" || a == "--threads") {
-            if (i + 1 >= argc || !parse_int(argv[i + 1], 1, 256, v)) {
-                std::fprintf(stderr, "compare: -t needs an integer in [1, 256]\n");
-                return 1;
-            }
-            opt.n_threads = (int32_t) v;
+            if (!parse_threads("compare", argc, argv, i, opt.n_threads)) return 1;
             ++i;
         }
         else if (a == "--ref") in_ref = true;
