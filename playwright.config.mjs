@@ -7,11 +7,17 @@
 //   isolated  served with the security headers of web/csp.mjs (CSP header,
 //             COOP/COEP: cross-origin isolated): every spec
 //   static    served by `serve.mjs --plain`, the plainest static host: no
-//             headers at all, .wasm as application/octet-stream, not
-//             cross-origin isolated. The page's <meta> CSP is the only
-//             policy. Runs the inspect tests, the privacy proof, the
-//             hostile inputs (issue 8: "works from any static host") and
-//             the one-thread fallback.
+//             headers at all, .wasm as application/octet-stream. The page's
+//             <meta> CSP is the only policy until the page's service worker
+//             (web/src/isolation-sw.js) adds COOP/COEP and the page reloads
+//             itself cross-origin isolated. Runs the inspect tests, the
+//             privacy proof, the hostile inputs (issue 8: "works from any
+//             static host"), threads through the service worker and its
+//             fallbacks (isolation.spec).
+//   static-no-sw  the same host with service workers blocked (Playwright's
+//             serviceWorkers: 'block'): not cross-origin isolated, one
+//             thread. The same specs as 'static' but isolation.spec: the
+//             plain page as it was before the service worker.
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.GC_TEST_PORT ?? 8123);
@@ -29,9 +35,15 @@ export default defineConfig({
     {
       name: 'static',
       use: { baseURL: `http://127.0.0.1:${PLAIN_PORT}` },
-      testMatch: ['page.spec.mjs', 'privacy.spec.mjs', 'hostile.spec.mjs', 'threads.spec.mjs'],
+      testMatch: ['page.spec.mjs', 'privacy.spec.mjs', 'hostile.spec.mjs', 'threads.spec.mjs', 'isolation.spec.mjs'],
       // These two assert the headers themselves (isolation, the CSP header
       // reaching the URL-loaded worker); privacy.spec checks the plain host.
+      grepInvert: /headers: cross-origin isolated|CSP blocks requests to other origins, from the page and from the worker/,
+    },
+    {
+      name: 'static-no-sw',
+      use: { baseURL: `http://127.0.0.1:${PLAIN_PORT}`, serviceWorkers: 'block' },
+      testMatch: ['page.spec.mjs', 'privacy.spec.mjs', 'hostile.spec.mjs', 'threads.spec.mjs'],
       grepInvert: /headers: cross-origin isolated|CSP blocks requests to other origins, from the page and from the worker/,
     },
   ],

@@ -6,6 +6,8 @@
 //   ggufcheck-mt.{mjs,wasm,worker.js}   the threaded build, loaded by the worker
 //               when the page is cross-origin isolated ($GC_BUILD_DIR/wasm-mt;
 //               without it the page runs on one thread everywhere)
+//   isolation-sw.js  the service worker that makes the page cross-origin
+//               isolated where the host sends no COOP/COEP (web/src/isolation.js)
 //   index.html  with the CSP of web/csp.mjs written into its <meta> tag
 //   style.css, samples/ (web/public/)
 // Needs the wasm build: $GC_BUILD_DIR/wasm/ggufcheck.{mjs,wasm} (default build/).
@@ -44,6 +46,19 @@ await build({
   jsx: 'automatic',
   jsxImportSource: 'preact',
   alias: { 'ggufcheck-wasm': resolve(wasm_dir, 'ggufcheck.mjs') },
+  logLevel: 'warning',
+});
+// The service worker that adds COOP/COEP on hosts without header control
+// (web/src/isolation-sw.js): a classic script (module service workers are
+// not everywhere), at the root so that its scope is the whole page.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'isolation-sw': 'web/src/isolation-sw.js' },
+  outdir: out,
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
   logLevel: 'warning',
 });
 cpSync(resolve(wasm_dir, 'ggufcheck.wasm'), resolve(out, 'ggufcheck.wasm'));

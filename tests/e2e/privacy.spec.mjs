@@ -9,8 +9,11 @@
 // origin that records what reaches it (a blocked request never arrives;
 // a merely refused one would).
 //
-// Runs in both Playwright projects: 'isolated' (CSP header + COOP/COEP) and
-// 'static' (no headers at all: the <meta> CSP is the only policy).
+// Runs in all Playwright projects: 'isolated' (CSP header + COOP/COEP),
+// 'static' (no headers at all: the <meta> CSP is the only policy until the
+// isolation service worker, web/src/isolation-sw.js, adds COOP/COEP and the
+// CSP header; the page then reloads itself once, still while loading) and
+// 'static-no-sw' (the same host with service workers blocked).
 import { test, expect } from '@playwright/test';
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
@@ -41,14 +44,33 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => new Promise((ok) => sink.close(ok)));
 
-// Every request of the browser context (page, worker, blob bootstraps),
-// with method and body.
+// Every request of the browser context (page, worker, blob bootstraps,
+// service worker), with method and body. by_sw: made by a service worker
+// (on the plain host, isolation-sw.js forwarding one of the page's requests).
 function record(page) {
   const log = [];
   page.context().on('request', (r) => log.push({
     url: r.url(), method: r.method(), body: r.postDataBuffer(), type: r.resourceType(), at: performance.now(),
+    by_sw: !!r.serviceWorker(),
   }));
   return log;
+}
+
+// The service worker makes no request the page did not make: each of its
+// requests is a copy of one of the page's (same method and URL), at most
+// once each. While loading the browser also fetches the service worker's
+// own script (registration, update check on navigation: reported as the
+// service worker's requests); never after. Returns the page's own requests.
+function page_requests(log, { loading = false } = {}) {
+  const own = log.filter((r) => !r.by_sw);
+  const left = own.map((r) => `${r.method} ${r.url}`);
+  const sw_script = (r) => loading && r.method === 'GET' && new URL(r.url).pathname.endsWith('/isolation-sw.js');
+  for (const r of log.filter((r) => r.by_sw && !sw_script(r))) {
+    const i = left.indexOf(`${r.method} ${r.url}`);
+    expect(i, `service worker request ${r.method} ${r.url} that the page did not make`).toBeGreaterThanOrEqual(0);
+    left.splice(i, 1);
+  }
+  return own;
 }
 
 // A request for one of the page's own static files: same origin, GET, no
@@ -72,6 +94,8 @@ test('a full check sends nothing: only own static files while loading, no reques
   const loaded = log.length;
   expect(loaded).toBeGreaterThanOrEqual(4);   // page, app.js, worker.js, wasm (+ css)
   for (const r of log) expect(own_static(r, origin), `${r.method} ${r.url}`).toBe(true);
+  page_requests(log, { loading: true });
+  console.log(`# while loading: ${log.map((r) => `${r.by_sw ? '(sw) ' : ''}${new URL(r.url).pathname}`).join(' ')}`);
   // The policy the static build carries in its <meta> tag.
   expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(CSP_POLICY);
 
@@ -113,7 +137,7 @@ test('the built-in sample and text: the only later requests, GETs from our origi
   await page.fill('#ppl-chunks', '1');
   await page.click('#ppl-run');
   await expect(page.locator('#ppl')).toHaveAttribute('data-state', 'done');
-  const after = log.slice(loaded);
+  const after = page_requests(log.slice(loaded));
   expect(after.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
     'GET /samples/stories260K-Q4_0.gguf',
     'GET /samples/wiki-excerpt.txt',
@@ -161,8 +185,11 @@ test('the CSP stops every way out, in the page and in the worker (checked at the
   expect(arrived, `reached ${sink_url} in project ${info.project.name}`).toEqual([]);
 });
 
+// The plain host where service workers are blocked (project static-no-sw),
+// so that no service worker adds COOP/COEP (isolation.spec covers the case
+// where one does).
 test('static host: not cross-origin isolated, and the page and worker work anyway', async ({ page }, info) => {
-  test.skip(info.project.name !== 'static', 'the plain host only');
+  test.skip(info.project.name !== 'static-no-sw', 'the plain host without service workers only');
   const res = await page.goto('/');
   expect(res.headers()['content-security-policy']).toBeUndefined();
   expect(res.headers()['cross-origin-embedder-policy']).toBeUndefined();

@@ -1,6 +1,7 @@
-// Threads in the browser: on a cross-origin isolated page the worker loads
-// the pthreads build and computes on every core (up to 16); on a plain static
-// host it says why it runs on one thread. Either way the numbers are those
+// Threads in the browser: on a cross-origin isolated page (headers from the
+// server, or from the isolation service worker on a plain static host) the
+// worker loads the pthreads build and computes on every core (up to 16);
+// where the page cannot be isolated it says why it runs on one thread. Either way the numbers are those
 // of one thread, bit for bit: the perplexity of a generated model whose head
 // spans 32 vocab tiles (so the threads really split the work) equals the
 // single-thread module's, run under node on the same file.
@@ -36,8 +37,10 @@ async function page_threads(page) {
   };
 }
 
+// 'isolated': the server sends COOP/COEP; 'static': the isolation service
+// worker adds them (web/src/isolation-sw.js).
 test('isolated page: all cores, and the single-thread perplexity bit for bit', async ({ page }, info) => {
-  test.skip(info.project.name !== 'isolated', 'needs COOP/COEP');
+  test.skip(!['isolated', 'static'].includes(info.project.name), 'needs COOP/COEP');
   const t = await page_threads(page);
   console.log(`# cores ${t.cores}, shown "${t.text}"`);
   expect(t.isolated).toBe(true);
@@ -61,10 +64,14 @@ test('isolated page: all cores, and the single-thread perplexity bit for bit', a
   expect(shown).toBe(one.ppl);
 });
 
+// The plain host where no service worker can add the headers (project
+// static-no-sw: service workers blocked; isolation.spec covers ?sw=0 and the
+// other ways the service worker can fail).
 test('plain static host: one thread, and the page says why', async ({ page }, info) => {
-  test.skip(info.project.name !== 'static', 'the plain host only');
+  test.skip(info.project.name !== 'static-no-sw', 'the plain host without service workers only');
   const t = await page_threads(page);
   expect(t.isolated).toBe(false);
   expect(t.shown).toBe(1);
   expect(t.text).toContain('not cross-origin isolated');
+  expect(t.text).toContain('service workers are blocked');
 });

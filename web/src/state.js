@@ -100,7 +100,8 @@ function on_failed(data) {
 function on_message({ data }) {
   switch (data.type) {
     case P.READY:
-      engine_threads.value = { threads: data.threads, note: data.note };
+      engine_threads.value = { threads: data.threads,
+                               note: data.threads === 1 && isolation_note ? [data.note, isolation_note].filter(Boolean).join('; ') : data.note };
       engine.value = 'ready';
       return;
     case P.REPORT:
@@ -130,11 +131,27 @@ function on_message({ data }) {
   }
 }
 
-export function start_worker() {
+// Messages for a worker not started yet: main.jsx starts it only once the
+// page is as cross-origin isolated as it gets (isolation.js), and a file may
+// be dropped before that. Sent, in order, when it starts.
+let early_messages = [];
+function post(msg) {
+  if (worker) worker.postMessage(msg);
+  else early_messages.push(msg);
+}
+
+// Why the page is not cross-origin isolated, from isolation.js ('' when it
+// is): appended to a one-thread note, next to the worker's own reason.
+let isolation_note = '';
+
+export function start_worker(why_not_isolated = isolation_note) {
   if (worker) return;
+  isolation_note = why_not_isolated;
   engine.value = 'loading';
   worker = spawn_worker(new URL('./worker.js', import.meta.url));
   worker.onmessage = on_message;
+  for (const msg of early_messages) worker.postMessage(msg);
+  early_messages = [];
   worker.onerror = (e) => {
     engine.value = 'failed';
     engine_error.value = `worker error: ${e.message ?? 'could not start'}`;
@@ -150,7 +167,7 @@ function post_open(label, keep_results = false) {
   const id = next_id++;
   job_keeps_results = keep_results;
   job.value = { id, label };
-  worker.postMessage(P.msg_open_files(id, r.candidate, r.reference));
+  post(P.msg_open_files(id, r.candidate, r.reference));
 }
 
 // Files from the picker or a drop: roles decide what opens as what.
@@ -181,7 +198,7 @@ export function open_sample() {
   roles.value = { candidate: [], reference: [] };
   job_keeps_results = false;
   job.value = { id, label: P.SAMPLE.name };
-  worker.postMessage(P.msg_open_sample(id));
+  post(P.msg_open_sample(id));
 }
 
 export function swap_roles() {
@@ -199,7 +216,7 @@ export function drop_reference() {
 function start_run(signal_, kind, msg_fn, extra = {}) {
   const id = next_id++;
   signal_.value = { id, kind, state: 'running', t0: performance.now(), progress: null, data: null, error: null, ...extra };
-  worker.postMessage(msg_fn(id));
+  post(msg_fn(id));
 }
 
 export function run_compare(quick) {
@@ -236,7 +253,7 @@ export function use_sample_text() {
 // start a fresh one and open the same files again. Every run in flight ends
 // as cancelled; results that arrive later carry a dead id and are dropped.
 export function cancel_runs() {
-  worker.terminate();
+  worker?.terminate();
   worker = null;
   for (const run of Object.values(RUNS)) {
     if (run.value?.state === 'running') run.value = { ...run.value, state: 'cancelled' };
@@ -251,7 +268,7 @@ export function cancel_runs() {
     const id = next_id++;
     job_keeps_results = true;
     job.value = { id, label: P.SAMPLE.name };
-    worker.postMessage(P.msg_open_sample(id));
+    post(P.msg_open_sample(id));
   }
 }
 
@@ -283,7 +300,7 @@ export function make_markdown() {
   const id = next_id++;
   return new Promise((resolve, reject) => {
     pending_report = { id, resolve, reject };
-    worker.postMessage(P.msg_make_report(id, report_inputs()));
+    post(P.msg_make_report(id, report_inputs()));
   });
 }
 
