@@ -86,14 +86,7 @@ public:
         const auto t_start = clock_type::now();
         caller_id_ = std::this_thread::get_id();
         std::unique_ptr<thread_pool> own;
-        thread_pool * pool = opt_.pool;
-        if (!pool) {
-            const int n = opt_.n_threads <= 0 ? thread_count_default() : opt_.n_threads;
-            if (n > 1) {
-                own = std::make_unique<thread_pool>(n);
-                pool = own.get();
-            }
-        }
+        thread_pool * pool = compare_pool(opt_, own);
         n_workers_ = pool ? pool->size() : 1;
         worker_time_.assign((size_t) n_workers_, worker_time{});
         // A batch holds about block_bytes of buffer per side (raw bytes of a

@@ -7,6 +7,7 @@
 
 #include "check/compare-scan.h"
 #include "check/diagnosis.h"
+#include "compute/thread-pool.h"
 #include "metrics/agreement.h"
 #include "model/hf-map.h"
 
@@ -58,6 +59,14 @@ weight_status worse(weight_status a, weight_status b) {
 }
 
 } // namespace
+
+thread_pool * compare_pool(const compare_options & opt, std::unique_ptr<thread_pool> & own) {
+    if (opt.pool) return opt.pool;
+    const int n = opt.n_threads <= 0 ? thread_count_default() : opt.n_threads;
+    if (n <= 1) return nullptr;
+    own = std::make_unique<thread_pool>(n);
+    return own.get();
+}
 
 compare_report compare_weights(weight_source & cand, weight_source & ref, const std::vector<std::string> & cand_names,
                                const compare_options & opt) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ struct compare_options {
     // Return false to cancel.
     std::function<bool(uint64_t done, uint64_t total, const std::string & tensor)> progress;
 };
+
+// The pool a check runs on: opt.pool, else a pool of opt.n_threads made into
+// `own` (nullptr, i.e. the calling thread alone, when that is one thread).
+thread_pool * compare_pool(const compare_options & opt, std::unique_ptr<thread_pool> & own);
 
 struct tensor_agreement_result {
     std::string name;                     // GGUF name (the candidate's)

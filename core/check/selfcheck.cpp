@@ -7,6 +7,8 @@
 #include <map>
 
 #include "check/diagnosis.h"
+#include "compute/thread-pool.h"
+#include "compute/tile-stream.h"
 #include "metrics/moments.h"
 #include "model/hf-map.h"
 
@@ -50,7 +52,8 @@ std::vector<double> robust_trend_residuals(const std::vector<double> & x, const 
     return r;
 }
 
-self_check_report self_check(weight_source & cand, const std::vector<std::string> & names, const compare_options & opt) {
+self_check_report self_check(weight_source & cand, const std::vector<std::string> & names, const compare_options & opt,
+                             int64_t block_floats) {
     self_check_report rep;
     rep.quick = opt.quick;
     uint64_t total = 0, done = 0;
@@ -58,7 +61,14 @@ self_check_report self_check(weight_source & cand, const std::vector<std::string
         if (const weight_tensor * t = cand.find(n)) total += t->row_bytes * (uint64_t) t->n_rows;
     }
     if (opt.quick) total = (uint64_t) (total * opt.quick_fraction) + 1;
-    std::vector<float> buf;
+    // Threads (compute/tile-stream.h): the calling thread reads each block of
+    // rows (read_rows) and reports progress; any thread sums a block's
+    // moments. Blocks depend on the shapes only and are merged in order, so
+    // the numbers do not depend on the thread count.
+    std::unique_ptr<thread_pool> own_pool;
+    thread_pool * pool = compare_pool(opt, own_pool);
+    tile_slots slots;
+    bool cancelled = false;
     for (const auto & name : names) {
         const weight_tensor * t = cand.find(name);
         if (!t) continue;
@@ -73,38 +83,50 @@ self_check_report self_check(weight_source & cand, const std::vector<std::string
             rep.tensors.push_back(std::move(r));
             continue;
         }
-        // Same row sampling as the reference check in quick mode.
+        // Same row sampling as the reference check in quick mode, cut into
+        // blocks of about block_floats.
         int64_t step = t->n_rows, run = t->n_rows;
         if (opt.quick && t->n_rows > opt.quick_min_rows) {
             const int64_t want = std::max<int64_t>(opt.quick_min_rows, (int64_t) std::ceil(t->n_rows * opt.quick_fraction));
             run = std::max<int64_t>(1, want / 16);
             step = std::max<int64_t>(run, t->n_rows / 16);
         }
-        const int64_t block = std::max<int64_t>(1, (int64_t) (opt.block_bytes / sizeof(float) / (size_t) t->n_cols));
-        moments m;
-        std::string error;
-        bool ok = true;
-        for (int64_t s = 0; s < t->n_rows && ok; s += step) {
+        const int64_t block = std::max<int64_t>(1, block_floats / t->n_cols);
+        std::vector<std::pair<int64_t, int64_t>> blocks;   // (first row, rows)
+        for (int64_t s = 0; s < t->n_rows; s += step) {
             const int64_t end = std::min(t->n_rows, s + run);
-            for (int64_t r0 = s; r0 < end && ok; r0 += block) {
-                const int64_t nr = std::min(block, end - r0);
-                buf.resize((size_t) (nr * t->n_cols));
-                ok = cand.read_rows(*t, r0, nr, buf.data(), &error);
-                if (ok) m.add(buf.data(), nr * t->n_cols);
+            for (int64_t r0 = s; r0 < end; r0 += block) blocks.emplace_back(r0, std::min(block, end - r0));
+        }
+        std::vector<moments> parts(blocks.size());
+        std::string error;
+        const bool ok = stream_tiles(
+            pool, (int64_t) blocks.size(), (size_t) (std::min(block, run) * t->n_cols), slots,
+            [&](int64_t i, float * buf, std::string * e) {
+                const auto [r0, nr] = blocks[(size_t) i];
+                if (!cand.read_rows(*t, r0, nr, buf, e)) return false;
                 r.rows_read += nr;
                 done += (uint64_t) nr * t->row_bytes;
                 if (opt.progress && !opt.progress(std::min(done, total), total, name)) {
-                    rep.verdict = "cancelled";
-                    rep.summary = "The check was cancelled.";
-                    return rep;
+                    cancelled = true;
+                    if (e) *e = "cancelled";
+                    return false;
                 }
-            }
+                return true;
+            },
+            [&](int64_t i, const float * buf, int) { parts[(size_t) i].add(buf, blocks[(size_t) i].second * t->n_cols); },
+            &error);
+        if (cancelled) {
+            rep.verdict = "cancelled";
+            rep.summary = "The check was cancelled.";
+            return rep;
         }
         if (!ok) {
             r.note = error;
             rep.tensors.push_back(std::move(r));
             continue;
         }
+        moments m;
+        for (const moments & p : parts) m.merge(p);
         r.n_elements = m.n + m.nonfinite;
         r.rms = m.rms();
         r.mean = m.mean();

@@ -41,7 +41,15 @@ struct self_check_report {
     uint64_t bytes_read = 0;
 };
 
-self_check_report self_check(weight_source & cand, const std::vector<std::string> & names, const compare_options & opt);
+// f32 elements per block of rows whose moments one thread sums (at least
+// one row): every tensor is cut into such blocks, summed on any thread and
+// merged in order, so every number depends on block_floats only, never on
+// the thread count or opt.block_bytes. Memory: 2 blocks per thread. Only the
+// calling thread reads `cand` and calls opt.progress (compute/tile-stream.h).
+constexpr int64_t SELF_CHECK_BLOCK_FLOATS = 1 << 18;
+
+self_check_report self_check(weight_source & cand, const std::vector<std::string> & names, const compare_options & opt,
+                             int64_t block_floats = SELF_CHECK_BLOCK_FLOATS);
 
 nlohmann::json self_check_to_json(const self_check_report & r);
 

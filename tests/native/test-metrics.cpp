@@ -1,5 +1,8 @@
 // Metrics: each definition checked against a second, direct computation.
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -8,6 +11,7 @@
 #include "compute/lse.h"
 #include "metrics/cosine.h"
 #include "metrics/kld.h"
+#include "metrics/moments.h"
 #include "metrics/nll.h"
 #include "metrics/percentile.h"
 
@@ -109,4 +113,53 @@ TEST(metrics_kld, summary_statistics) {
     EXPECT_NEAR(s.mean_dp, 0.0, 1e-12);
     EXPECT_NEAR(s.same_top_p, 90.0, 1e-9);
     EXPECT_NEAR(s.same_top_p_err, 100.0 * std::sqrt(0.9 * 0.1 / 99.0), 1e-9);
+}
+
+namespace {
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+} // namespace
+
+// The fast moments kernel keeps the reference's summation order: the same
+// bits on odd lengths, with and without NaN/Inf (left out of every sum), and
+// values near the float range; and the sums are those of a direct
+// two-pass computation to rounding.
+TEST(metrics_moments, fast_kernel_equals_reference_bit_for_bit) {
+    std::printf("moments kernel: %s\n", moments_isa());
+    std::mt19937 rng(7);
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    for (int64_t n : { 0, 1, 7, 8, 9, 15, 16, 17, 1000, 4097 }) {
+        for (int variant = 0; variant < 3; ++variant) {
+            std::vector<float> x((size_t) n);
+            for (auto & v : x) v = g(rng) * (variant == 2 ? 1e37f : 0.05f);
+            if (variant == 1 && n > 2) {
+                x[(size_t) n / 2] = std::numeric_limits<float>::quiet_NaN();
+                x[(size_t) n - 1] = -std::numeric_limits<float>::infinity();
+            }
+            SCOPED_TRACE("n " + std::to_string(n) + " variant " + std::to_string(variant));
+            moments fast, ref;
+            fast.add(x.data(), n);
+            ref.add_ref(x.data(), n);
+            EXPECT_EQ(fast.n, ref.n);
+            EXPECT_EQ(fast.nonfinite, ref.nonfinite);
+            EXPECT_EQ(fast.nonfinite, variant == 1 && n > 2 ? 2u : 0u);
+            EXPECT_TRUE(same_bits(fast.s1, ref.s1)) << fast.s1 << " vs " << ref.s1;
+            EXPECT_TRUE(same_bits(fast.s2, ref.s2));
+            EXPECT_TRUE(same_bits(fast.s3, ref.s3));
+            EXPECT_TRUE(same_bits(fast.s4, ref.s4));
+            EXPECT_TRUE(same_bits(fast.max_abs, ref.max_abs));
+            // Direct: plain sums in long double.
+            long double d1 = 0, d2 = 0, d4 = 0;
+            for (float v : x) {
+                if (!std::isfinite(v)) continue;
+                d1 += v;
+                d2 += (long double) v * v;
+                d4 += (long double) v * v * v * v;
+            }
+            EXPECT_NEAR(fast.s2, (double) d2, 1e-13 * (double) d2);
+            EXPECT_NEAR(fast.s4, (double) d4, 1e-13 * (double) d4);
+            EXPECT_NEAR(fast.s1, (double) d1, 1e-13 * std::sqrt((double) d2 * (double) n) + 1e-300);
+        }
+    }
 }

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <filesystem>
 
+#include "caller-only-source.h"
 #include "check/selfcheck.h"
+#include "compute/thread-pool.h"
 #include "fixture-util.h"
 
 namespace fs = std::filesystem;
@@ -80,4 +82,46 @@ TEST(SelfCheck, RobustTrend) {
     const auto r = gc::robust_trend_residuals({ 0, 1, 2, 3, 4, 5 }, { 0, 1, 2, 10, 4, 5 });
     EXPECT_NEAR(r[3], 7.0, 1e-12);
     EXPECT_NEAR(r[0], 0.0, 1e-12);
+}
+
+// Threads: with blocks of 1000 floats every matrix is many blocks; 1 and 3
+// threads give the same JSON bit for bit, every read happens on the calling
+// thread, and the block-wise sums agree with whole-tensor blocks to rounding.
+TEST(SelfCheck, ThreadsChangeNoNumberAndReadOnlyOnTheCaller) {
+    std::atomic<int64_t> off_thread{ 0 };
+    const auto bytes = read_all(fs::path(GC_FIXTURES) / "g4tiny" / "g4tiny-Q4_K_M.gguf");
+    auto check = [&](int threads, int64_t block_floats) {
+        gc::file_set files;
+        files.push_back(std::make_unique<gc_test::caller_only_source>(gc::byte_source_from_memory(bytes, "cand.gguf"),
+                                                                      off_thread));
+        const gc::gguf_model m = gc::gguf_load(files);
+        auto w = gc::weight_source_gguf(m, files);
+        std::vector<std::string> names;
+        for (const auto & t : m.tensors) names.push_back(t.info->name);
+        gc::compare_options opt;
+        opt.n_threads = threads;
+        return gc::self_check(*w, names, opt, block_floats);
+    };
+    const gc::self_check_report one = check(1, 1000);
+    const gc::self_check_report three = check(3, 1000);
+    EXPECT_EQ(gc::self_check_to_json(one).dump(), gc::self_check_to_json(three).dump());
+    EXPECT_EQ(off_thread.load(), 0);
+    EXPECT_TRUE(gc::threads_available());
+
+    const gc::self_check_report whole = check(3, gc::SELF_CHECK_BLOCK_FLOATS);
+    ASSERT_EQ(whole.tensors.size(), three.tensors.size());
+    int multi_block = 0;
+    for (size_t i = 0; i < whole.tensors.size(); ++i) {
+        const auto & a = whole.tensors[i];
+        const auto & b = three.tensors[i];
+        SCOPED_TRACE(a.name);
+        multi_block += a.n_elements > 1000;
+        EXPECT_EQ(a.n_elements, b.n_elements);
+        EXPECT_EQ(a.max_abs, b.max_abs);
+        EXPECT_NEAR(a.rms, b.rms, 1e-12 * a.rms);
+        EXPECT_NEAR(a.mean, b.mean, 1e-12 * a.rms);
+        EXPECT_NEAR(a.kurtosis, b.kurtosis, 1e-9 * a.kurtosis);
+        EXPECT_EQ(a.status, b.status);
+    }
+    EXPECT_GT(multi_block, 40);
 }

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "caller-only-source.h"
 #include "cli-util.h"
 #include "compute/thread-pool.h"
 #include "io/byte-source.h"
@@ -163,29 +164,6 @@ TEST(threads, cli_threads_option) {
     EXPECT_NE(rcz, 0);
 }
 
-namespace {
-
-// A byte source that notes every read made off the thread that created it.
-class caller_only_source final : public byte_source {
-public:
-    caller_only_source(std::unique_ptr<byte_source> inner, std::atomic<int64_t> & off_thread_reads)
-        : inner_(std::move(inner)), off_(off_thread_reads), owner_(std::this_thread::get_id()) {}
-    uint64_t size() const override { return inner_->size(); }
-    const std::string & name() const override { return inner_->name(); }
-    uint64_t bytes_fetched() const override { return inner_->bytes_fetched(); }
-    bool read(uint64_t offset, void * dst, size_t len) override {
-        if (std::this_thread::get_id() != owner_) off_++;
-        return inner_->read(offset, dst, len);
-    }
-
-private:
-    std::unique_ptr<byte_source> inner_;
-    std::atomic<int64_t> & off_;
-    std::thread::id owner_;
-};
-
-} // namespace
-
 // The browser's byte sources are JS calls that only the thread that entered
 // wasm may make: with 3 threads, every weight read (layers and head, of the
 // candidate and of the reference) happens on the thread that runs the
@@ -196,7 +174,7 @@ TEST(threads, weights_are_read_only_on_the_calling_thread) {
         std::string err;
         auto src = byte_source_open_file(path, &err);
         EXPECT_TRUE(src) << err;
-        return gc_test::load_model_from(std::make_unique<caller_only_source>(std::move(src), off_thread));
+        return gc_test::load_model_from(std::make_unique<gc_test::caller_only_source>(std::move(src), off_thread));
     };
     auto cand = open(k_fix + "/g4tiny/g4tiny-Q4_K_M.gguf"), ref = open(k_fix + "/g4tiny/g4tiny-f32.gguf");
     ppl_options opt;
