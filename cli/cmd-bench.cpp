@@ -1,6 +1,6 @@
 // ggufcheck bench dequant [--type NAME] [--elems N] [--min-time S] [--json]
 // ggufcheck bench gemm [-t N] [--tokens 512] [--n-in 2048] [--n-out 2048] [--min-time S] [--json]
-// ggufcheck bench forward MODEL... [-c 512] [-t N] [--json]
+// ggufcheck bench forward MODEL... [-c 512] [-t N] [--activations f32|ggml|f32,ggml] [--json]
 // ggufcheck bench header FILE... [--reps N]
 //
 // gemm: our tiled GEMM (as the forward runs it: 1 MiB weight tiles spread
@@ -45,7 +45,7 @@ namespace {
 const char * k_usage =
     "usage: ggufcheck bench dequant [--type NAME] [--elems N] [--min-time S] [--json]\n"
     "       ggufcheck bench gemm [-t N] [--tokens 512] [--n-in 2048] [--n-out 2048] [--min-time S] [--json]\n"
-    "       ggufcheck bench forward MODEL... [-c 512] [-t N] [--json]\n"
+    "       ggufcheck bench forward MODEL... [-c 512] [-t N] [--activations f32|ggml|f32,ggml] [--json]\n"
     "       ggufcheck bench header FILE... [--reps N]\n";
 
 
@@ -162,9 +162,34 @@ int bench_forward(int argc, char ** argv) {
     std::vector<std::string> paths;
     long long n_ctx = 512, threads = gc::thread_count_default();
     bool as_json = false;
+    // Arithmetics to run, in order (a comma-separated list runs them side by
+    // side on the same tokens, for an A/B on a noisy machine).
+    std::vector<gc::activation_mode> modes{ gc::activation_mode::f32 };
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
         const bool has = i + 1 < argc;
+        if (a == "--activations") {
+            modes.clear();
+            std::string list = has ? argv[++i] : "";
+            size_t p = 0;
+            while (has) {
+                const size_t q = list.find(',', p);
+                gc::activation_mode m;
+                if (!gc::activation_mode_parse(list.substr(p, q == std::string::npos ? std::string::npos : q - p), &m)) {
+                    std::fprintf(stderr, "bench forward: --activations needs f32, ggml or a comma-separated list of them, got %s\n",
+                                 list.c_str());
+                    return 1;
+                }
+                modes.push_back(m);
+                if (q == std::string::npos) break;
+                p = q + 1;
+            }
+            if (modes.empty()) {
+                std::fprintf(stderr, "bench forward: --activations needs a value\n");
+                return 1;
+            }
+            continue;
+        }
         if ((a == "-c" || a == "--ctx-size") && has && parse_int(argv[i + 1], 4, 1 << 16, n_ctx)) ++i;
         else if ((a == "-t" || a == "--threads") && has && parse_int(argv[i + 1], 1, 256, threads)) ++i;
         else if (a == "--json") as_json = true;
@@ -217,36 +242,44 @@ int bench_forward(int argc, char ** argv) {
         s = s * 1664525u + 1013904223u;
         t = (int32_t) ((s >> 8) % (uint32_t) desc.n_vocab);
     }
-    gc::ppl_options opt;
-    opt.n_ctx = (int32_t) n_ctx;
-    opt.max_chunks = 1;
-    opt.n_threads = (int32_t) threads;
-    using clock = std::chrono::steady_clock;
-    const auto t0 = clock::now();
-    gc::ppl_model pm{ &desc, weights.get() };
-    gc::ppl_result r;
-    if (!gc::ppl_evaluate(pm, nullptr, tokens, opt, r, &error)) {
-        std::fprintf(stderr, "bench forward: %s\n", error.c_str());
-        return 1;
+    nlohmann::json runs = nlohmann::json::array();
+    for (const gc::activation_mode mode : modes) {
+        gc::ppl_options opt;
+        opt.n_ctx = (int32_t) n_ctx;
+        opt.max_chunks = 1;
+        opt.n_threads = (int32_t) threads;
+        opt.activations = mode;
+        using clock = std::chrono::steady_clock;
+        const auto t0 = clock::now();
+        gc::ppl_model pm{ &desc, weights.get() };
+        gc::ppl_result r;
+        if (!gc::ppl_evaluate(pm, nullptr, tokens, opt, r, &error)) {
+            std::fprintf(stderr, "bench forward: %s\n", error.c_str());
+            return 1;
+        }
+        const double total = std::chrono::duration<double>(clock::now() - t0).count();
+        const double flops = forward_flops(desc, n_ctx, r.n_scored);
+        const double tps = (double) n_ctx / total;
+        if (as_json) {
+            runs.push_back({
+                { "model", { { "file", paths[0] }, { "params", params }, { "type", main_type }, { "arch", desc.arch } } },
+                { "n_ctx", n_ctx }, { "threads", r.n_threads }, { "activations", gc::activation_mode_name(mode) },
+                { "seconds", total }, { "tokens_per_s", tps },
+                { "gflop", flops * 1e-9 }, { "gflops", flops / total * 1e-9 },
+                { "read_dequant_s", r.read_seconds }, { "gemm_s", r.gemm_seconds },
+                { "bytes_read", r.bytes_read }, { "ppl", r.ppl } });
+            continue;
+        }
+        std::printf("forward, %s (%s, %.3g params, %s), one chunk of %lld tokens, %d thread(s), activations %s\n",
+                    paths[0].c_str(), desc.arch.c_str(), params, main_type.c_str(), n_ctx, r.n_threads,
+                    gc::activation_mode_name(mode));
+        std::printf("  %.2f s, %.1f tokens/s, %.1f GFLOP (%.1f GFLOP/s), PPL %.4f\n", total, tps, flops * 1e-9,
+                    flops / total * 1e-9, r.ppl);
+        std::printf("  read+dequant %.2f s, tile GEMMs %.2f s (summed over threads), %.1f MB read\n", r.read_seconds,
+                    r.gemm_seconds, (double) r.bytes_read / 1e6);
     }
-    const double total = std::chrono::duration<double>(clock::now() - t0).count();
-    const double flops = forward_flops(desc, n_ctx, r.n_scored);
-    const double tps = (double) n_ctx / total;
-    if (as_json) {
-        const nlohmann::json out = {
-            { "model", { { "file", paths[0] }, { "params", params }, { "type", main_type }, { "arch", desc.arch } } },
-            { "n_ctx", n_ctx }, { "threads", r.n_threads }, { "seconds", total }, { "tokens_per_s", tps },
-            { "gflop", flops * 1e-9 }, { "gflops", flops / total * 1e-9 },
-            { "read_dequant_s", r.read_seconds }, { "gemm_s", r.gemm_seconds },
-            { "bytes_read", r.bytes_read }, { "ppl", r.ppl } };
-        std::printf("%s\n", out.dump(1).c_str());
-        return 0;
-    }
-    std::printf("forward, %s (%s, %.3g params, %s), one chunk of %lld tokens, %d thread(s)\n", paths[0].c_str(),
-                desc.arch.c_str(), params, main_type.c_str(), n_ctx, r.n_threads);
-    std::printf("  %.2f s, %.1f tokens/s, %.1f GFLOP (%.1f GFLOP/s)\n", total, tps, flops * 1e-9, flops / total * 1e-9);
-    std::printf("  read+dequant %.2f s, tile GEMMs %.2f s (summed over threads), %.1f MB read\n", r.read_seconds,
-                r.gemm_seconds, (double) r.bytes_read / 1e6);
+    // JSON: one object for one arithmetic (the original shape), an array for several.
+    if (as_json) std::printf("%s\n", (runs.size() == 1 ? runs[0] : runs).dump(1).c_str());
     return 0;
 }
 

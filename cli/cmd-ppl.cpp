@@ -1,6 +1,7 @@
 // ggufcheck ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N]
 //                [--ref REF... [--what-if CLASS]] [--batch-chunks N]
-//                [--score-from-half-minus-one] [-t N | --threads N] [--json]
+//                [--score-from-half-minus-one] [-t N | --threads N]
+//                [--activations f32|ggml] [--json]
 //
 // MODEL... and REF... are the files of one model each (a single GGUF or the
 // parts of a split set, or a Hugging Face folder / its files for REF). Text
@@ -31,8 +32,10 @@ namespace {
 
 const char * k_usage =
     "usage: ggufcheck ppl MODEL... (-f TEXT | --tokens FILE) [-c 512] [--chunks N] [--ref REF...]\n"
-    "                     [--what-if CLASS] [--batch-chunks N] [--score-from-half-minus-one] [-t N] [--json]\n"
+    "                     [--what-if CLASS] [--batch-chunks N] [--score-from-half-minus-one] [-t N]\n"
+    "                     [--activations f32|ggml] [--json]\n"
     "  -t, --threads N: worker threads (default: the hardware concurrency); the numbers do not depend on it\n"
+    "  --activations ggml: llama.cpp's CPU arithmetic (8-bit activations, faster); f32 (default): exact f32 products\n"
     "  CLASS: a tensor class (layer_output_scale, attn_q, ...), norms, blk.N, all; comma-separated\n";
 
 
@@ -140,6 +143,14 @@ int cmd_ppl(int argc, char ** argv) {
                 return 1;
             }
             opt.n_threads = (int32_t) v;
+            in_ref = false;
+        } else if (a == "--activations") {
+            const char * s = value("--activations");
+            if (!s) return 1;
+            if (!gc::activation_mode_parse(s, &opt.activations)) {
+                std::fprintf(stderr, "ppl: --activations needs f32 or ggml, got %s\n", s);
+                return 1;
+            }
             in_ref = false;
         } else if (a == "--score-from-half-minus-one") {
             opt.score_from_half_minus_one = true;

@@ -9,8 +9,18 @@
 #include "compute/tile-stream.h"
 #include "compute/ops.h"
 #include "compute/thread-pool.h"
+#include "quant/act-quant.h"
 
 namespace gc {
+
+const char * activation_mode_name(activation_mode m) { return m == activation_mode::ggml ? "ggml" : "f32"; }
+
+bool activation_mode_parse(const std::string & s, activation_mode * m) {
+    if (s == "f32") *m = activation_mode::f32;
+    else if (s == "ggml") *m = activation_mode::ggml;
+    else return false;
+    return true;
+}
 
 namespace {
 
@@ -80,6 +90,14 @@ void rmsnorm_rows_par(thread_pool * pool, const float * x, int64_t n_rows, int64
 void add_rows_par(thread_pool * pool, float * x, const float * o, int64_t n_rows, int64_t d) {
     for_row_blocks(pool, n_rows, [&](int64_t r0, int64_t r1) {
         for (int64_t i = r0 * d; i < r1 * d; ++i) x[i] += o[i];
+    });
+}
+
+// y = x rounded to format f (quant/act-quant.h), n_rows rows of n floats,
+// on the pool. Each row's rounding depends on that row only.
+void round_rows_par(thread_pool * pool, act_format f, const float * x, int64_t n_rows, int64_t n, float * y) {
+    for_row_blocks(pool, n_rows, [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; ++r) act_round_trip_row(f, x + r * n, n, y + r * n);
     });
 }
 
@@ -166,6 +184,20 @@ bool forward_runner::linear(const std::string & name, const float * x, int64_t n
     if (!t || t->n_cols != n_in || t->n_rows != n_out) {
         if (error) *error = "tensor " + name + " is missing or has an unexpected shape";
         return false;
+    }
+    // ggml arithmetic, reference path: the activations rounded as ggml-cpu
+    // rounds them for this weight type, then the f32 product.
+    if (act_mode_ == activation_mode::ggml) {
+        const act_format af = act_format_for_weight(t->type ? t->type->id : GGML_TYPE_F32);
+        if (af != act_format::f32) {
+            if (n_in % act_format_block(af) != 0) {
+                if (error) *error = "tensor " + name + ": rows of " + std::to_string(n_in) + " values do not fill " + act_format_name(af) + " blocks";
+                return false;
+            }
+            xr_.resize((size_t) (n_tok * n_in));
+            round_rows_par(pool_, af, x, n_tok, n_in, xr_.data());
+            x = xr_.data();
+        }
     }
     // Tile boundaries depend on the shapes only; tile i writes columns
     // [i tr, i tr + nr) of y. The calling thread reads the tiles (see
@@ -305,6 +337,11 @@ bool forward_runner::layer(int32_t il, float * x, int32_t n_seq, int32_t n_ctx, 
         rope_apply(rope, q_.data() + t * qw, L.n_head, L.head_dim, pos);
         rope_apply(rope, k_.data() + t * kw, L.n_head_kv, L.head_dim, pos);
     });
+    // ggml arithmetic: K and V enter llama.cpp's KV cache, F16 by default.
+    if (act_mode_ == activation_mode::ggml) {
+        round_rows_par(pool_, act_format::f16, k_.data(), T, kw, k_.data());
+        round_rows_par(pool_, act_format::f16, v_.data(), T, vw, v_.data());
+    }
     // Attention per chunk.
     attention_params ap;
     ap.n_head = L.n_head;
@@ -370,8 +407,22 @@ bool forward_runner::head_read(int64_t v0, int64_t nv, float * tile, std::string
     return t && read_rows_timed(*t, v0, nv, tile, error);
 }
 
+void forward_runner::head_prepare(const float * h, int64_t n_tok) {
+    head_h_ = h;
+    head_n_ = n_tok;
+    if (act_mode_ != activation_mode::ggml) return;
+    const weight_tensor * t = weights_.find(desc_.output);
+    const act_format af = act_format_for_weight(t && t->type ? t->type->id : GGML_TYPE_F32);
+    if (af == act_format::f32 || desc_.n_embd % act_format_block(af) != 0) return;   // (shape checked by forward_check_model)
+    head_hr_.resize((size_t) (n_tok * desc_.n_embd));
+    round_rows_par(pool_, af, h, n_tok, desc_.n_embd, head_hr_.data());
+    head_h_ = head_hr_.data();
+}
+
 void forward_runner::head_logits(const float * h, int64_t n_tok, const float * tile, int64_t nv, float * logits) {
     const auto t0 = std::chrono::steady_clock::now();
+    // ggml mode: the input prepared by head_prepare (rounded once per batch).
+    if (act_mode_ == activation_mode::ggml && head_h_ && n_tok == head_n_) h = head_h_;
     gemm_xwt(h, n_tok, desc_.n_embd, tile, nv, logits, nv);
     gemm_ns_ += elapsed_ns(t0);
     softcap_apply(logits, n_tok * nv, desc_.final_softcap);

@@ -34,6 +34,24 @@
 
 namespace gc {
 
+// The arithmetic of the forward's matrix products.
+//  f32 (default): weights dequantized to f32, activations kept in f32: the
+//    engine-independent definition of "these weights' perplexity".
+//  ggml: llama.cpp's CPU arithmetic: before each product, the activations
+//    are rounded to the weight type's vec_dot_type (quant/act-quant.h: Q8_0,
+//    Q8_1, Q8_K blocks, f16 or bf16), the output head included; K and V are
+//    rounded to f16 as they enter attention (llama.cpp's default F16 KV
+//    cache; with flash attention on the CPU, Q stays f32 and the products and
+//    softmax run in f32). Weight types with an integer kernel
+//    (compute/qgemm.h) multiply the raw quantized blocks by the 8-bit
+//    activations, with integer sums inside each block, as ggml does; the
+//    others round-trip the activations and use the f32 GEMM.
+enum class activation_mode { f32, ggml };
+
+// "f32" / "ggml"; parse: false for any other spelling.
+const char * activation_mode_name(activation_mode m);
+bool activation_mode_parse(const std::string & s, activation_mode * m);
+
 // Checks every tensor the recipe names against the weight source: present,
 // the expected shape, a type that can be dequantized. On failure *error
 // names the tensor and what is wrong.
@@ -57,11 +75,23 @@ public:
 
     // The head in vocabulary tiles, for a stream (compute/tile-stream.h):
     // head_read puts output-matrix rows [v0, v0 + nv) into tile (nv rows of
-    // n_embd) and, like every weight read, runs on the pool's calling thread
-    // only; head_logits, safe on any thread, computes
-    // logits[t, j] = softcap(h[t] . tile[j]) for n_tok rows of nv.
+    // n_embd floats, or in ggml mode with an integer kernel the rows' raw
+    // bytes, never more bytes than the floats would take) and, like every
+    // weight read, runs on the pool's calling thread only; head_logits, safe
+    // on any thread, computes logits[t, j] = softcap(h[t] . tile[j]) for
+    // n_tok rows of nv (h as given to head_prepare).
     bool head_read(int64_t v0, int64_t nv, float * tile, std::string * error);
     void head_logits(const float * h, int64_t n_tok, const float * tile, int64_t nv, float * logits);
+
+    // Arithmetic of the products (see activation_mode); default f32.
+    void set_activations(activation_mode m) { act_mode_ = m; }
+    activation_mode activations() const { return act_mode_; }
+
+    // Prepares the head's input: n_tok rows of n_embd (the final-normed
+    // hidden states), rounded or quantized once for all vocab tiles in ggml
+    // mode (nothing to do in f32 mode). Call before the head's stream; h must
+    // stay valid and unchanged until the last head_logits.
+    void head_prepare(const float * h, int64_t n_tok);
 
     // Threads for the tiles; nullptr (the default): the calling thread only.
     void set_pool(thread_pool * pool);
@@ -104,6 +134,13 @@ private:
 
     // Work buffers, grown on demand and reused across layers.
     std::vector<float> xn_, q_, k_, v_, att_, o_, g_, u_;
+    // ggml mode: activations rounded for the reference path, and the head's
+    // prepared input (rounded rows, or quantized rows for the integer kernel).
+    activation_mode act_mode_ = activation_mode::f32;
+    std::vector<float> xr_;
+    const float * head_h_ = nullptr;
+    int64_t head_n_ = 0;
+    std::vector<float> head_hr_;
     // Weight tiles in flight (compute/tile-stream.h) and, per worker,
     // attention scores.
     tile_slots slots_;

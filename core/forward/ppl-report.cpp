@@ -28,6 +28,7 @@ std::string ppl_result_json(const ppl_result & r, int indent) {
     j["n_ctx"] = r.n_ctx;
     j["n_chunks"] = r.n_chunks;
     j["n_scored"] = r.n_scored;
+    j["activations"] = activation_mode_name(r.activations);
     j["ppl"] = num(r.ppl);
     j["ppl_err"] = num(r.ppl_err);
     j["nll_mean"] = num(r.nll_mean);
@@ -67,6 +68,9 @@ std::string ppl_result_text(const ppl_result & r) {
     for (size_t i = 0; i < r.cumulative.size(); ++i) s += "[" + std::to_string(i + 1) + "]" + fmt("%.4f", r.cumulative[i]) + ",";
     s += "\n";
     s += "Final estimate: PPL = " + fmt("%.4f", r.ppl) + " +/- " + fmt("%.5f", r.ppl_err) + "\n";
+    if (r.activations != activation_mode::f32) {
+        s += std::string("activations: ") + activation_mode_name(r.activations) + " (llama.cpp's CPU rounding)\n";
+    }
     if (r.has_ref) {
         const kld_summary & k = r.kld;
         s += "Reference:      PPL = " + fmt("%.4f", r.ref_ppl) + " +/- " + fmt("%.5f", r.ref_ppl_err) + "\n";

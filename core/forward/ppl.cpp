@@ -132,11 +132,13 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
     forward_runner rc(dc, *cand.weights);
     rc.set_pool(&pool);
     rc.set_tile_floats(opt.tile_floats);
+    rc.set_activations(opt.activations);
     std::unique_ptr<forward_runner> rr;
     if (ref) {
         rr = std::make_unique<forward_runner>(*ref->desc, *ref->weights);
         rr->set_pool(&pool);
         rr->set_tile_floats(opt.tile_floats);
+        rr->set_activations(opt.activations);
     }
 
     nll_accumulator acc, acc_ref;
@@ -204,9 +206,11 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
             for (int32_t j = 0; j < n_score; ++j) target[(size_t) s * n_score + j] = toks[(size_t) s * n_ctx + first + j + 1];
         }
         if (!gather_norm(rc, xc, hc, error)) return false;
+        rc.head_prepare(hc.data(), ns);
         if (rr) {
             std::string e;
             if (!gather_norm(*rr, xr, hr, &e)) return fail(error, "reference: " + e);
+            rr->head_prepare(hr.data(), ns);
         }
 
         // Head, streamed in vocab tiles (compute/tile-stream.h: the calling
@@ -332,6 +336,7 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
     out.read_seconds = rc.read_seconds();
     out.gemm_seconds = rc.gemm_seconds();
     out.n_threads = pool.size();
+    out.activations = opt.activations;
     if (rr) {
         out.has_ref = true;
         out.ref_ppl = acc_ref.ppl();

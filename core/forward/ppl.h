@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "forward/forward.h"
 #include "forward/weights.h"
 #include "metrics/kld.h"
 #include "model/model.h"
@@ -61,6 +62,10 @@ struct ppl_options {
     thread_pool * pool = nullptr;
     // f32 elements per weight tile; 0: the forward's default (1 MiB).
     int64_t tile_floats = 0;
+    // Arithmetic of the products (forward/forward.h): f32 (the default, the
+    // engine-independent numbers) or ggml (llama.cpp's CPU rounding: 8-bit
+    // activations, faster). Applies to the reference model too.
+    activation_mode activations = activation_mode::f32;
 };
 
 struct layer_cosine {
@@ -86,6 +91,7 @@ struct ppl_result {
     // weight tiles, and the tile GEMMs (for the benchmark).
     double read_seconds = 0, gemm_seconds = 0;
     int32_t n_threads = 1;                   // workers used
+    activation_mode activations = activation_mode::f32;
 };
 
 // Runs the evaluation. ref may be nullptr. The token stream must hold at
