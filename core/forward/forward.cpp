@@ -162,6 +162,49 @@ forward_runner::forward_runner(const model_desc & desc, weight_source & weights)
 void forward_runner::set_pool(thread_pool * pool) {
     pool_ = pool;
     scores_.resize((size_t) n_workers());
+    qscratch_.resize((size_t) n_workers());
+}
+
+bool forward_runner::read_raw_timed(const weight_tensor & t, int64_t r0, int64_t nr, void * dst, std::string * error) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool ok = weights_.read_raw_rows(t, r0, nr, static_cast<uint8_t *>(dst), error);
+    read_ns_ += elapsed_ns(t0);
+    return ok;
+}
+
+bool forward_runner::use_int_kernel(const weight_tensor & t) const {
+    return act_mode_ == activation_mode::ggml && t.type && qgemm_supported(t.type->id) && weights_.has_raw_rows(t) &&
+           t.n_cols % act_format_block(act_format_for_weight(t.type->id)) == 0;
+}
+
+bool forward_runner::linear_int(const weight_tensor & t, const float * x, int64_t n_tok, int64_t n_in, float * y,
+                                int64_t n_out, std::string * error) {
+    // X quantized once for all tiles (on the pool), then the tiles' raw rows
+    // streamed as in linear(): the calling thread reads, the pool multiplies.
+    {
+        const auto t0 = std::chrono::steady_clock::now();
+        qgemm_acts_build(t.type->id, x, n_tok, n_in, pool_, qacts_);
+        gemm_ns_ += elapsed_ns(t0);
+    }
+    if (qscratch_.size() < (size_t) n_workers()) qscratch_.resize((size_t) n_workers());
+    const int64_t tr = tile_rows_for(n_in, n_out);
+    const int64_t n_tiles = (n_out + tr - 1) / tr;
+    // Raw rows never take more bytes than their f32 values.
+    const size_t slot_floats = (size_t) std::max<int64_t>(tr * n_in, (int64_t) ((t.row_bytes * (uint64_t) tr + 3) / 4));
+    return stream_tiles(
+        pool_, n_tiles, slot_floats, slots_,
+        [&](int64_t i, float * tile, std::string * e) {
+            const int64_t r0 = i * tr;
+            return read_raw_timed(t, r0, std::min(tr, n_out - r0), tile, e);
+        },
+        [&](int64_t i, const float * tile, int worker) {
+            const int64_t r0 = i * tr;
+            const auto t0 = std::chrono::steady_clock::now();
+            qgemm_tile(qacts_, reinterpret_cast<const uint8_t *>(tile), std::min(tr, n_out - r0), y + r0, n_out,
+                       qscratch_[(size_t) worker]);
+            gemm_ns_ += elapsed_ns(t0);
+        },
+        error);
 }
 
 bool forward_runner::read_rows_timed(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error) {
@@ -194,6 +237,7 @@ bool forward_runner::linear(const std::string & name, const float * x, int64_t n
                 if (error) *error = "tensor " + name + ": rows of " + std::to_string(n_in) + " values do not fill " + act_format_name(af) + " blocks";
                 return false;
             }
+            if (use_int_kernel(*t)) return linear_int(*t, x, n_tok, n_in, y, n_out, error);
             xr_.resize((size_t) (n_tok * n_in));
             round_rows_par(pool_, af, x, n_tok, n_in, xr_.data());
             x = xr_.data();
@@ -404,14 +448,24 @@ const weight_tensor * forward_runner::head_tensor(int64_t v0, int64_t nv, std::s
 
 bool forward_runner::head_read(int64_t v0, int64_t nv, float * tile, std::string * error) {
     const weight_tensor * t = head_tensor(v0, nv, error);
+    if (t && head_int_) return read_raw_timed(*t, v0, nv, tile, error);
     return t && read_rows_timed(*t, v0, nv, tile, error);
 }
 
 void forward_runner::head_prepare(const float * h, int64_t n_tok) {
     head_h_ = h;
     head_n_ = n_tok;
+    head_int_ = false;
     if (act_mode_ != activation_mode::ggml) return;
     const weight_tensor * t = weights_.find(desc_.output);
+    if (t && t->n_cols == desc_.n_embd && use_int_kernel(*t)) {
+        const auto t0 = std::chrono::steady_clock::now();
+        qgemm_acts_build(t->type->id, h, n_tok, desc_.n_embd, pool_, head_qacts_);
+        if (qscratch_.size() < (size_t) n_workers()) qscratch_.resize((size_t) n_workers());
+        gemm_ns_ += elapsed_ns(t0);
+        head_int_ = true;
+        return;
+    }
     const act_format af = act_format_for_weight(t && t->type ? t->type->id : GGML_TYPE_F32);
     if (af == act_format::f32 || desc_.n_embd % act_format_block(af) != 0) return;   // (shape checked by forward_check_model)
     head_hr_.resize((size_t) (n_tok * desc_.n_embd));
@@ -419,8 +473,15 @@ void forward_runner::head_prepare(const float * h, int64_t n_tok) {
     head_h_ = head_hr_.data();
 }
 
-void forward_runner::head_logits(const float * h, int64_t n_tok, const float * tile, int64_t nv, float * logits) {
+void forward_runner::head_logits(const float * h, int64_t n_tok, const float * tile, int64_t nv, float * logits,
+                                 int worker) {
     const auto t0 = std::chrono::steady_clock::now();
+    if (head_int_ && n_tok == head_n_ && worker >= 0 && (size_t) worker < qscratch_.size()) {
+        qgemm_tile(head_qacts_, reinterpret_cast<const uint8_t *>(tile), nv, logits, nv, qscratch_[(size_t) worker]);
+        gemm_ns_ += elapsed_ns(t0);
+        softcap_apply(logits, n_tok * nv, desc_.final_softcap);
+        return;
+    }
     // ggml mode: the input prepared by head_prepare (rounded once per batch).
     if (act_mode_ == activation_mode::ggml && head_h_ && n_tok == head_n_) h = head_h_;
     gemm_xwt(h, n_tok, desc_.n_embd, tile, nv, logits, nv);

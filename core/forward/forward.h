@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "compute/attention.h"
+#include "compute/qgemm.h"
 #include "compute/rope.h"
 #include "compute/thread-pool.h"
 #include "compute/tile-stream.h"
@@ -81,7 +82,9 @@ public:
     // on any thread, computes logits[t, j] = softcap(h[t] . tile[j]) for
     // n_tok rows of nv (h as given to head_prepare).
     bool head_read(int64_t v0, int64_t nv, float * tile, std::string * error);
-    void head_logits(const float * h, int64_t n_tok, const float * tile, int64_t nv, float * logits);
+    // worker: the pool worker running it (per-worker scratch of the integer
+    // kernel).
+    void head_logits(const float * h, int64_t n_tok, const float * tile, int64_t nv, float * logits, int worker = 0);
 
     // Arithmetic of the products (see activation_mode); default f32.
     void set_activations(activation_mode m) { act_mode_ = m; }
@@ -125,6 +128,12 @@ private:
     // weights_.read_rows, timed. Weight sources are only ever read from the
     // thread that drives the runner (the pool's caller), never from workers.
     bool read_rows_timed(const weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error);
+    bool read_raw_timed(const weight_tensor & t, int64_t r0, int64_t nr, void * dst, std::string * error);
+    // linear() through the integer GEMM (ggml mode, a type with a kernel).
+    bool linear_int(const weight_tensor & t, const float * x, int64_t n_tok, int64_t n_in, float * y, int64_t n_out,
+                    std::string * error);
+    // True when t goes through the integer GEMM in the current mode.
+    bool use_int_kernel(const weight_tensor & t) const;
     const weight_tensor * head_tensor(int64_t v0, int64_t nv, std::string * error) const;
     bool read_vector(const std::string & name, int64_t n, std::vector<float> & out, std::string * error);
     const rope_table & rope_for(int32_t il, int32_t n_ctx, std::string * error, bool & ok);
@@ -141,6 +150,11 @@ private:
     const float * head_h_ = nullptr;
     int64_t head_n_ = 0;
     std::vector<float> head_hr_;
+    // Integer GEMM: X quantized once per matrix (and once per batch for the
+    // head), per-worker panel scratch.
+    qgemm_acts qacts_, head_qacts_;
+    bool head_int_ = false;
+    std::vector<qgemm_scratch> qscratch_;
     // Weight tiles in flight (compute/tile-stream.h) and, per worker,
     // attention scores.
     tile_slots slots_;

@@ -266,10 +266,10 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
                 std::vector<float> & lcw = wlc[(size_t) worker];
                 std::vector<float> & lrw = wlr[(size_t) worker];
                 lcw.resize((size_t) (ns * nv_tile));
-                rc.head_logits(hc.data(), ns, tile, nv, lcw.data());
+                rc.head_logits(hc.data(), ns, tile, nv, lcw.data(), worker);
                 if (rr) {
                     lrw.resize((size_t) (ns * nv_tile));
-                    rr->head_logits(hr.data(), ns, tile + nv * ec, nv, lrw.data());
+                    rr->head_logits(hr.data(), ns, tile + nv * ec, nv, lrw.data(), worker);
                 }
                 {
                     std::unique_lock<std::mutex> lk(group_mu);

@@ -1,5 +1,6 @@
 #include "forward/weights.h"
 #include "quant/dequant-rows.h"
+#include <cstdint>
 
 namespace gc {
 
@@ -76,6 +77,34 @@ public:
     }
 
     uint64_t bytes_read() const override { return bytes_read_; }
+
+    bool has_raw_rows(const weight_tensor & t) const override {
+        return t.type && !t.type->retired && t.row_bytes != 0;
+    }
+
+    // One read of the rows' contiguous byte range (checked against the file
+    // when the tensor was listed).
+    bool read_raw_rows(const weight_tensor & t, int64_t r0, int64_t nr, uint8_t * dst, std::string * error) override {
+        if (!has_raw_rows(t)) {
+            if (error) *error = "tensor " + t.name + " has no readable rows";
+            return false;
+        }
+        if (r0 < 0 || nr < 0 || r0 > t.n_rows || nr > t.n_rows - r0) {
+            if (error) *error = "row range outside tensor " + t.name;
+            return false;
+        }
+        const uint64_t len = t.row_bytes * (uint64_t) nr;
+        if (len > SIZE_MAX) {
+            if (error) *error = "row range of tensor " + t.name + " too large";
+            return false;
+        }
+        if (len > 0 && !files_[t.source]->read(t.offset + t.row_bytes * (uint64_t) r0, dst, (size_t) len)) {
+            if (error) *error = "cannot read rows of tensor " + t.name;
+            return false;
+        }
+        bytes_read_ += len;
+        return true;
+    }
 
 private:
     file_set & files_;

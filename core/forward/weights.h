@@ -46,6 +46,26 @@ public:
 
     // Bytes of tensor data read so far.
     virtual uint64_t bytes_read() const = 0;
+
+    // Raw rows, for the integer GEMM (compute/qgemm.h): true when
+    // read_raw_rows can return t's rows as stored in the file (GGUF sources;
+    // not sources that convert or redirect tensors).
+    virtual bool has_raw_rows(const weight_tensor & t) const {
+        (void) t;
+        return false;
+    }
+
+    // Rows [r0, r0 + nr) of t as stored: nr * t.row_bytes bytes into dst,
+    // read on the calling thread like read_rows. False with *error when the
+    // range is outside the tensor, the bytes cannot be read, or this source
+    // has no raw form of t.
+    virtual bool read_raw_rows(const weight_tensor & t, int64_t r0, int64_t nr, uint8_t * dst, std::string * error) {
+        (void) r0;
+        (void) nr;
+        (void) dst;
+        if (error) *error = "tensor " + t.name + " has no raw rows in this source";
+        return false;
+    }
 };
 
 // Over a loaded GGUF model and the file set it was loaded from. Both must
