@@ -12,81 +12,100 @@
 #include <cstdint>
 #include <cstring>
 
+// The kernel body, shared by the AVX2 and the AVX-VNNI kernel;
+// GC_QDOT(c, w, x) = c + the pairwise int16 dot products of w and x.
+// Block end for token t: scale the int32 sums c0 (rows 0-7), c1 (rows 8-15)
+// into the float sums, kept in `out` (L1) rather than in 8 more registers:
+// with them in registers GCC copied and spilled the int accumulators on
+// every k step (16 ymm registers only). Then subtract the mins term.
+#define GC_QGEMM_AVX2_FINISH(GC_QDOT, t, c0, c1) \
+    do { \
+        float * o_ = out + (t) * 16; \
+        __m256 f0 = _mm256_loadu_ps(o_), f1 = _mm256_loadu_ps(o_ + 8); \
+        const __m256 dx_ = _mm256_set1_ps(a.d[(t) * a.ldd + b]); \
+        f0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(c0), _mm256_mul_ps(_mm256_loadu_ps(w.d + b * 16), dx_), f0); \
+        f1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(c1), _mm256_mul_ps(_mm256_loadu_ps(w.d + b * 16 + 8), dx_), f1); \
+        if (w.m) { \
+            __m256i m0_ = _mm256_setzero_si256(), m1_ = m0_; \
+            for (int p = 0; p < 4; ++p) { \
+                const __m256i s_ = qgemm_bcast_pair(a.s + (t) * a.lds + b * 8 + 2 * p); \
+                m0_ = GC_QDOT(m0_, _mm256_loadu_si256((const __m256i *) (w.m + (b * 4 + p) * 32)), s_); \
+                m1_ = GC_QDOT(m1_, _mm256_loadu_si256((const __m256i *) (w.m + (b * 4 + p) * 32 + 16)), s_); \
+            } \
+            f0 = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(m0_), _mm256_mul_ps(_mm256_loadu_ps(w.dm + b * 16), dx_), f0); \
+            f1 = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(m1_), _mm256_mul_ps(_mm256_loadu_ps(w.dm + b * 16 + 8), dx_), f1); \
+        } \
+        _mm256_storeu_ps(o_, f0); \
+        _mm256_storeu_ps(o_ + 8, f1); \
+    } while (0)
+
+#define GC_QGEMM_AVX2_BODY(GC_QDOT) \
+    for (int i_ = 0; i_ < 64; ++i_) out[i_] = 0.0f; \
+    const int16_t * wq = w.q; \
+    const int16_t * x0 = a.q; \
+    const int16_t * x1 = a.q + a.ldq; \
+    const int16_t * x2 = a.q + 2 * a.ldq; \
+    const int16_t * x3 = a.q + 3 * a.ldq; \
+    for (int64_t b = 0; b < n_blocks; ++b) { \
+        __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00; \
+        _Pragma("GCC unroll 2") \
+        for (int64_t p = 0; p < bp; ++p, wq += 32, x0 += 2, x1 += 2, x2 += 2, x3 += 2) { \
+            const __m256i w0 = _mm256_loadu_si256((const __m256i *) wq); \
+            const __m256i w1 = _mm256_loadu_si256((const __m256i *) (wq + 16)); \
+            __m256i x; \
+            x = qgemm_bcast_pair(x0); \
+            c00 = GC_QDOT(c00, w0, x); \
+            c01 = GC_QDOT(c01, w1, x); \
+            x = qgemm_bcast_pair(x1); \
+            c10 = GC_QDOT(c10, w0, x); \
+            c11 = GC_QDOT(c11, w1, x); \
+            x = qgemm_bcast_pair(x2); \
+            c20 = GC_QDOT(c20, w0, x); \
+            c21 = GC_QDOT(c21, w1, x); \
+            x = qgemm_bcast_pair(x3); \
+            c30 = GC_QDOT(c30, w0, x); \
+            c31 = GC_QDOT(c31, w1, x); \
+        } \
+        GC_QGEMM_AVX2_FINISH(GC_QDOT, 0, c00, c01); \
+        GC_QGEMM_AVX2_FINISH(GC_QDOT, 1, c10, c11); \
+        GC_QGEMM_AVX2_FINISH(GC_QDOT, 2, c20, c21); \
+        GC_QGEMM_AVX2_FINISH(GC_QDOT, 3, c30, c31); \
+    }
+
 namespace gc::qgemm_detail {
+
+inline __m256i qgemm_bcast_pair(const int16_t * p) {
+    int32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return _mm256_set1_epi32(v);
+}
+
+#define GC_QDOT_MADD(c, w, x) _mm256_add_epi32(_mm256_madd_epi16((w), (x)), (c))
+#define GC_QDOT_VNNI(c, w, x) _mm256_dpwssd_avx_epi32((c), (w), (x))
 
 struct qukernel_avx2 {
     static constexpr int k_mr = 4;
     static constexpr int k_nr = 16;
     static constexpr const char * k_isa = "avx2";
 
-    static inline __m256i bcast_pair(const int16_t * p) {
-        int32_t v;
-        std::memcpy(&v, p, sizeof v);
-        return _mm256_set1_epi32(v);
-    }
-
     static void ukernel(int64_t n_blocks, int64_t bp, const qpanel & w, const qacts_rows & a, float * out) {
-        __m256 f[k_mr][2];
-        for (int t = 0; t < k_mr; ++t) f[t][0] = f[t][1] = _mm256_setzero_ps();
-        const int16_t * wq = w.q;
-        const int16_t * x0 = a.q;
-        const int16_t * x1 = a.q + a.ldq;
-        const int16_t * x2 = a.q + 2 * a.ldq;
-        const int16_t * x3 = a.q + 3 * a.ldq;
-        for (int64_t b = 0; b < n_blocks; ++b) {
-            __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
-                    c31 = c00;
-            for (int64_t p = 0; p < bp; ++p, wq += 32, x0 += 2, x1 += 2, x2 += 2, x3 += 2) {
-                const __m256i w0 = _mm256_loadu_si256((const __m256i *) wq);
-                const __m256i w1 = _mm256_loadu_si256((const __m256i *) (wq + 16));
-                __m256i x;
-                x = bcast_pair(x0);
-                c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(w0, x));
-                c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(w1, x));
-                x = bcast_pair(x1);
-                c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(w0, x));
-                c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(w1, x));
-                x = bcast_pair(x2);
-                c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(w0, x));
-                c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(w1, x));
-                x = bcast_pair(x3);
-                c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(w0, x));
-                c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(w1, x));
-            }
-            const __m256i c[k_mr][2] = { { c00, c01 }, { c10, c11 }, { c20, c21 }, { c30, c31 } };
-            const __m256 d0 = _mm256_loadu_ps(w.d + b * 16), d1 = _mm256_loadu_ps(w.d + b * 16 + 8);
-            __m256i cm[k_mr][2];
-            if (w.m) {
-                for (int t = 0; t < k_mr; ++t) cm[t][0] = cm[t][1] = _mm256_setzero_si256();
-                const int16_t * wm = w.m + b * 4 * 32;
-                for (int p = 0; p < 4; ++p) {
-                    const __m256i m0 = _mm256_loadu_si256((const __m256i *) (wm + p * 32));
-                    const __m256i m1 = _mm256_loadu_si256((const __m256i *) (wm + p * 32 + 16));
-                    for (int t = 0; t < k_mr; ++t) {
-                        const __m256i s = bcast_pair(a.s + t * a.lds + b * 8 + 2 * p);
-                        cm[t][0] = _mm256_add_epi32(cm[t][0], _mm256_madd_epi16(m0, s));
-                        cm[t][1] = _mm256_add_epi32(cm[t][1], _mm256_madd_epi16(m1, s));
-                    }
-                }
-            }
-            for (int t = 0; t < k_mr; ++t) {
-                const __m256 dx = _mm256_set1_ps(a.d[t * a.ldd + b]);
-                f[t][0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(c[t][0]), _mm256_mul_ps(d0, dx), f[t][0]);
-                f[t][1] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(c[t][1]), _mm256_mul_ps(d1, dx), f[t][1]);
-            }
-            if (w.m) {
-                const __m256 m0 = _mm256_loadu_ps(w.dm + b * 16), m1 = _mm256_loadu_ps(w.dm + b * 16 + 8);
-                for (int t = 0; t < k_mr; ++t) {
-                    const __m256 dx = _mm256_set1_ps(a.d[t * a.ldd + b]);
-                    f[t][0] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(cm[t][0]), _mm256_mul_ps(m0, dx), f[t][0]);
-                    f[t][1] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(cm[t][1]), _mm256_mul_ps(m1, dx), f[t][1]);
-                }
-            }
-        }
-        for (int t = 0; t < k_mr; ++t) {
-            _mm256_storeu_ps(out + t * k_nr, f[t][0]);
-            _mm256_storeu_ps(out + t * k_nr + 8, f[t][1]);
-        }
+        GC_QGEMM_AVX2_BODY(GC_QDOT_MADD)
+    }
+};
+
+// The same block with AVX-VNNI's vpdpwssd (multiply, pair-add and accumulate
+// in one instruction: half the uops of pmaddwd + paddd). Not part of
+// x86-64-v3: compiled for that target only in this function and chosen at
+// run time (compute/qgemm.cpp, CPUID) on CPUs that have it. Same integer
+// sums, same float steps: the same bits as qukernel_avx2.
+struct qukernel_avxvnni {
+    static constexpr int k_mr = 4;
+    static constexpr int k_nr = 16;
+    static constexpr const char * k_isa = "avx-vnni";
+
+    __attribute__((target("avx2,fma,avxvnni"))) static void ukernel(int64_t n_blocks, int64_t bp, const qpanel & w,
+                                                                     const qacts_rows & a, float * out) {
+        GC_QGEMM_AVX2_BODY(GC_QDOT_VNNI)
     }
 };
 

@@ -12,6 +12,9 @@
 
 #include <algorithm>
 #include <cstring>
+#if defined(__x86_64__) && !defined(__wasm__)
+#include <cpuid.h>
+#endif
 
 #include "compute/qgemm-ukernel.h"
 #include "compute/thread-pool.h"
@@ -25,7 +28,27 @@ using qgemm_detail::qpanel;
 
 bool qgemm_supported(uint32_t t) { return int_unpack_info_for(t).supported; }
 
-const char * qgemm_isa() { return qgemm_detail::qukernel_isa::k_isa; }
+// AVX-VNNI (CPUID leaf 7 sub-leaf 1, EAX bit 4), checked once: the x86-64-v3
+// build runs qukernel_avxvnni where the CPU has it.
+#if defined(__AVX2__) && defined(__FMA__) && defined(__x86_64__) && !defined(__wasm__)
+#define GC_QGEMM_AVXVNNI 1
+bool cpu_has_avxvnni() {
+    static const bool has = [] {
+        unsigned a = 0, b = 0, c = 0, d = 0;
+        return __get_cpuid_count(7, 1, &a, &b, &c, &d) && ((a >> 4) & 1) != 0;
+    }();
+    return has;
+}
+#else
+#define GC_QGEMM_AVXVNNI 0
+#endif
+
+const char * qgemm_isa() {
+#if GC_QGEMM_AVXVNNI
+    if (cpu_has_avxvnni()) return qgemm_detail::qukernel_avxvnni::k_isa;
+#endif
+    return qgemm_detail::qukernel_isa::k_isa;
+}
 
 // Token rows are padded to a multiple of this (every kernel's k_mr divides it).
 constexpr int64_t k_tok_pad = 4;
@@ -134,8 +157,20 @@ void qgemm_tile_k(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float
 } // namespace
 
 void qgemm_tile(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float * y, int64_t ldy, qgemm_scratch & s) {
+#if GC_QGEMM_AVXVNNI
+    if (cpu_has_avxvnni()) {
+        qgemm_tile_k<qgemm_detail::qukernel_avxvnni>(a, w, n_rows, y, ldy, s);
+        return;
+    }
+#endif
     qgemm_tile_k<qgemm_detail::qukernel_isa>(a, w, n_rows, y, ldy, s);
 }
+
+void qgemm_tile_base(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float * y, int64_t ldy, qgemm_scratch & s) {
+    qgemm_tile_k<qgemm_detail::qukernel_isa>(a, w, n_rows, y, ldy, s);
+}
+
+const char * qgemm_base_isa() { return qgemm_detail::qukernel_isa::k_isa; }
 
 void qgemm_tile_scalar(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float * y, int64_t ldy,
                        qgemm_scratch & s) {

@@ -59,9 +59,13 @@ struct qgemm_scratch {
 
 // Y[:, 0:n_rows] = X W^T for n_rows raw weight rows of a.weight_type (each
 // row ggml_row_bytes(type, a.n_in) bytes, contiguous). Uses this build's
-// micro-kernel (qgemm_isa(): "avx2", "simd128" or "scalar"); qgemm_tile_scalar
-// always uses the scalar one (tests).
+// micro-kernel (qgemm_isa(): "avx-vnni" where an x86 CPU has it, else
+// "avx2", "simd128" or "scalar"); for tests, qgemm_tile_base uses the
+// compile-time kernel (qgemm_base_isa(), never AVX-VNNI) and
+// qgemm_tile_scalar the scalar one.
 void qgemm_tile(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float * y, int64_t ldy, qgemm_scratch & s);
+void qgemm_tile_base(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float * y, int64_t ldy, qgemm_scratch & s);
+const char * qgemm_base_isa();
 void qgemm_tile_scalar(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float * y, int64_t ldy,
                        qgemm_scratch & s);
 const char * qgemm_isa();
