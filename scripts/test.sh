@@ -45,8 +45,8 @@ fi
 step "wasm module under node: node --test tests/wasm/"
 node --test tests/wasm/   # finds $B/native/ggufcheck for the CLI-vs-wasm comparison
 
-step "page in Chromium: npx playwright test (projects isolated + static)"
-npx playwright test --project isolated --project static
+step "page in Chromium: npx playwright test (projects isolated, static, static-no-sw)"
+npx playwright test
 
 if [ "${GC_TEST_FUZZ:-1}" = 1 ]; then
     step "fuzz targets, ${GC_FUZZ_SECONDS:-30} s each: scripts/fuzz.sh"
