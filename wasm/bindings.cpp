@@ -266,7 +266,8 @@ public:
     // Perplexity, as `ggufcheck ppl MODEL (-f TEXT | --tokens FILE) -c N
     // --chunks K [--ref REF] --json` prints it. input: {text: bytes} or
     // {tokens: bytes, tokens_name: file name} (core/tokenizer/token-ids.h
-    // forms); opts: {n_ctx, chunks, use_ref, score_from_half_minus_one};
+    // forms); opts: {n_ctx, chunks, use_ref, score_from_half_minus_one,
+    // threads, activations: 'f32' (default) | 'ggml' (forward/forward.h)};
     // progress({batch, n_batches, layer, n_layers, chunks_done, n_chunks})
     // after every layer.
     std::string ppl_json(emscripten::val input, emscripten::val opts, emscripten::val progress) {
@@ -280,6 +281,13 @@ public:
             opt.max_chunks = opts["chunks"].isUndefined() ? -1 : (int64_t) opts["chunks"].as<double>();
             opt.score_from_half_minus_one = opts["score_from_half_minus_one"].isTrue();
             opt.pool = pool_for(opts["threads"].isUndefined() ? threads_requested_ : opts["threads"].as<int>());
+            if (!opts["activations"].isUndefined()) {
+                const std::string mode = opts["activations"].typeOf().as<std::string>() == "string"
+                                             ? opts["activations"].as<std::string>() : std::string();
+                if (!gc::activation_mode_parse(mode, &opt.activations)) {
+                    return fail("activations must be 'f32' or 'ggml'");
+                }
+            }
             if (!progress.isUndefined() && !progress.isNull()) {
                 opt.progress = [&progress](const gc::ppl_progress & p) {
                     emscripten::val o = emscripten::val::object();

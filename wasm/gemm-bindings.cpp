@@ -14,6 +14,10 @@
 //       //  ours_inplace} (GFLOP/s, one thread, interleaved rounds;
 //       //  compute/gemm-bench.h gemm_bench_compare; timed in node's process
 //       //  CPU time, wall time in a browser), or "" on bad sizes
+//   JSON.parse(M.qgemmCheckJson(ggmlType))
+//       // the integer GEMM's kernels vs its definition (compute/qgemm-check.h):
+//       // {type, isa, worst_isa, worst_base, worst_scalar, worst_pair,
+//       //  stray_writes, outputs}, or "" for a type without integer kernel
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/val.h>
@@ -25,6 +29,9 @@
 
 #include "compute/gemm-bench.h"
 #include "compute/gemm.h"
+#include "compute/qgemm-check.h"
+#include "compute/qgemm.h"
+#include "format/ggml-types.h"
 #include "forward/forward.h"
 
 // Seconds of CPU time of the node process (all its threads; after V8's
@@ -90,10 +97,25 @@ std::string bench_gemm_compare_json(double n_tok, double n_in, double n_out, dou
 
 std::string gemm_isa() { return gc::gemm_packed_isa(); }
 
+std::string qgemm_check_json(double type) {
+    if (!(type >= 0 && type < 65536) || !gc::qgemm_supported((uint32_t) type)) return "";
+    const gc::qgemm_check_result r = gc::qgemm_check((uint32_t) type);
+    const nlohmann::json out = { { "type", gc::ggml_type_get((uint32_t) type)->name },
+                                 { "isa", gc::qgemm_isa() },
+                                 { "worst_isa", r.worst_isa },
+                                 { "worst_base", r.worst_base },
+                                 { "worst_scalar", r.worst_scalar },
+                                 { "worst_pair", r.worst_pair },
+                                 { "stray_writes", r.stray_writes },
+                                 { "outputs", r.outputs } };
+    return out.dump();
+}
+
 } // namespace
 
 EMSCRIPTEN_BINDINGS(ggufcheck_gemm) {
     emscripten::function("gemmIsa", &gemm_isa);
     emscripten::function("gemmXwt", &gemm_xwt_js);
     emscripten::function("benchGemmCompareJson", &bench_gemm_compare_json);
+    emscripten::function("qgemmCheckJson", &qgemm_check_json);
 }

@@ -97,3 +97,23 @@ test('empty shapes and bad arguments', () => {
   assert.equal(M.gemmXwt('fast', x, 8, 8, w, 8, new Float32Array(64), 7), null);   // ldy < n_rows
   assert.equal(M.gemmXwt('fast', x, 9, 8, w, 8, new Float32Array(72), 8), null);   // x too short
 });
+
+// The integer GEMM of llama.cpp's arithmetic (compute/qgemm.h) in the build
+// that runs its SIMD128 kernel: every type against the definition and the
+// scalar kernel, on the odd shapes of compute/qgemm-check.cpp (the native
+// test-qgemm checks the AVX2 / AVX-VNNI kernels with the same code).
+test('integer GEMM: the SIMD128 kernel of every type within float rounding of the definition', () => {
+  const types = { Q4_0: 2, Q5_0: 6, Q8_0: 8, Q4_K: 12, Q5_K: 13, Q6_K: 14 };
+  for (const [name, id] of Object.entries(types)) {
+    const r = JSON.parse(M.qgemmCheckJson(id));
+    console.log(`${name}: ${r.isa} ${r.worst_isa.toExponential(2)}, scalar ${r.worst_scalar.toExponential(2)}, ` +
+                `${r.isa} vs scalar ${r.worst_pair.toExponential(2)} over ${r.outputs} outputs`);
+    assert.equal(r.type, name);
+    assert.equal(r.isa, 'simd128');
+    assert.ok(r.outputs > 500);
+    assert.equal(r.stray_writes, 0);
+    for (const k of ['worst_isa', 'worst_base', 'worst_scalar', 'worst_pair']) assert.ok(r[k] < 2e-6, `${name} ${k} ${r[k]}`);
+  }
+  assert.equal(M.qgemmCheckJson(0), '');      // F32: no integer kernel
+  assert.equal(M.qgemmCheckJson(-1), '');
+});

@@ -4,10 +4,10 @@
 //     largest layer bytes + activations + 64 MiB.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, fs_reader, load_module } from './helpers.mjs';
+import { CLI, FIXTURES, cli_json, fs_reader, load_module } from './helpers.mjs';
 import { SHAPE, write_sparse_llama } from './sparse-llama.mjs';
 
 const TOKENS = join(FIXTURES, 'g4tiny/wiki.test.raw.first5120.tokens.i32');
@@ -73,4 +73,35 @@ test('peak wasm memory stays under largest layer + activations + 64 MiB on a muc
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// llama.cpp's arithmetic (activations: 'ggml', forward/forward.h) in the
+// wasm build, whose integer kernel is SIMD128 (checked bit for bit against
+// the scalar one in gemm.test.mjs): the native CLI's numbers on files whose
+// matrices are Q4_0/Q5_0/Q8_0 (stories260K) and Q4_K/Q6_K (g4tiny), within
+// 1e-3 over the 3 chunks (a single chunk's PPL moves more). Not closer: the kernels' float sums differ between builds by ~1e-7
+// (the integer sums are exact), and rounding activations to 8 bits (and K/V
+// to f16) turns such differences into whole quantization steps wherever a
+// value sits near a rounding boundary; measured 2e-5 .. 4e-4 here, where f32
+// mode agrees to 1e-8. The mode is really applied (f32 gives other numbers)
+// and a bad mode is refused.
+test('activations ggml: wasm == ggufcheck ppl --activations ggml, and differs from f32', { skip: !existsSync(CLI) && 'no CLI' }, async () => {
+  const M = await load_module();
+  const tokens = readFileSync(TOKENS);
+  for (const file of ['stories260K/stories260K-Q4_0.gguf', 'stories260K/stories260K-Q4_K_M.gguf', 'g4tiny/g4tiny-Q4_K_M.gguf']) {
+    const path = join(FIXTURES, file);
+    const ggml = ppl(M, path, tokens, { n_ctx: 256, chunks: 3, activations: 'ggml' });
+    const f32 = ppl(M, path, tokens, { n_ctx: 256, chunks: 3 });
+    const cli = cli_json(['ppl', path, '--tokens', TOKENS, '-c', '256', '--chunks', '3', '--activations', 'ggml', '--json']);
+    console.log(`${file}: ggml wasm ${ggml.ppl} CLI ${cli.ppl}; f32 ${f32.ppl}`);
+    assert.equal(ggml.activations, 'ggml');
+    assert.ok(Math.abs(ggml.ppl / cli.ppl - 1) < 1e-3, `${ggml.ppl} vs ${cli.ppl}`);
+    assert.notEqual(ggml.ppl, f32.ppl, 'ggml mode gave the f32 numbers');
+    assert.equal(f32.activations, 'f32');
+  }
+  const s = new M.Session();
+  assert.ok(s.open([fs_reader(join(FIXTURES, 'stories260K/stories260K-Q4_0.gguf'))]));
+  assert.equal(s.pplJson({ tokens, tokens_name: 't.i32' }, { n_ctx: 256, chunks: 1, activations: 'int4' }, null), '');
+  assert.match(s.error(), /activations must be 'f32' or 'ggml'/);
+  s.delete();
 });
