@@ -153,7 +153,11 @@ std::string report_markdown(const report_inputs & in) {
         const json & p = in.ppl;
         out << "### Perplexity\n\n";
         out << "llama-perplexity protocol: n_ctx " << p.value("n_ctx", 0) << ", " << p.value("n_chunks", 0) << " chunk(s), "
-            << p.value("n_scored", 0) << " scored tokens (second half of each chunk).\n\n";
+            << p.value("n_scored", 0) << " scored tokens (second half of each chunk); arithmetic: "
+            << (p.value("activations", std::string("f32")) == "ggml"
+                    ? "llama.cpp's CPU rounding (8-bit activations, F16 K/V; --activations ggml)"
+                    : "exact f32 products of the dequantized weights")
+            << ".\n\n";
         out << "| | value |\n|---|---|\n";
         out << "| PPL | " << num(p["ppl"], "%.4f") << " ± " << num(p["ppl_err"], "%.5f") << " |\n";
         if (p.contains("ref_ppl")) {

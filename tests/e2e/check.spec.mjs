@@ -120,6 +120,28 @@ test('ppl on the built-in excerpt, 2 chunks of 256: the CLI number, in the Markd
   expect(md).toContain(`| PPL | ${shown.toFixed(4)} ±`);
 });
 
+test('ppl with llama.cpp arithmetic: the CLI\'s --activations ggml number, named in the result and the report', async ({ page }) => {
+  await open_page(page);
+  await page.setInputFiles('#file-input', Q4);
+  await expect(page.locator('#role-candidate')).toContainText('stories260K-Q4_0.gguf');
+  await page.fill('#ppl-ctx', '256');
+  await page.fill('#ppl-chunks', '2');
+  await page.check('#ppl-ggml');
+  await page.click('#ppl-run');
+  await expect(page.locator('#ppl')).toHaveAttribute('data-state', 'done');
+  await expect(page.locator('#ppl-activations')).toHaveAttribute('data-activations', 'ggml');
+  const ggml = cli_json(['ppl', Q4, '-f', EXCERPT, '-c', '256', '--chunks', '2', '--activations', 'ggml', '--json']);
+  const f32 = cli_json(['ppl', Q4, '-f', EXCERPT, '-c', '256', '--chunks', '2', '--json']);
+  const shown = Number(await page.locator('#ppl-value').getAttribute('data-ppl'));
+  console.log(`# page ggml ppl ${shown}, CLI ggml ${ggml.ppl}, CLI f32 ${f32.ppl}`);
+  // 8-bit rounding turns the builds' ~1e-7 float differences into whole
+  // steps here and there (tests/wasm/ppl.test.mjs): 1e-3, not 1e-5.
+  expect(Math.abs(shown / ggml.ppl - 1)).toBeLessThan(1e-3);
+  expect(shown).not.toBe(f32.ppl);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-md')]);
+  expect(readFileSync(await download.path(), 'utf8')).toContain("arithmetic: llama.cpp's CPU rounding");
+});
+
 test('ppl with the HF reference: ref PPL, KLD and the hidden-cosine chart', async ({ page }) => {
   await open_page(page);
   await page.setInputFiles('#file-input', [Q4, ...HF]);

@@ -70,7 +70,8 @@ export const msg_open_files = (id, files, ref_files = []) =>
   ({ type: OPEN_FILES, id, files: Array.from(files), ref_files: Array.from(ref_files) });
 export const msg_open_sample = (id) => ({ type: OPEN_SAMPLE, id });
 export const msg_run_compare = (id, quick) => ({ type: RUN_COMPARE, id, quick });
-export const msg_run_ppl = (id, input, n_ctx, chunks, use_ref) => ({ type: RUN_PPL, id, input, n_ctx, chunks, use_ref });
+export const msg_run_ppl = (id, input, n_ctx, chunks, use_ref, activations = 'f32') =>
+  ({ type: RUN_PPL, id, input, n_ctx, chunks, use_ref, activations });
 export const msg_run_scan = (id) => ({ type: RUN_SCAN, id });
 export const msg_get_histogram = (id, name, bins) => ({ type: GET_HISTOGRAM, id, name, bins });
 export const msg_tokenize = (id, input, max_lines) => ({ type: TOKENIZE, id, input, max_lines });

@@ -39,6 +39,8 @@ export const selected_tensor = signal(null);   // name of the tensor whose detai
 export const ppl_ctx = signal(512);
 export const ppl_chunks = signal(4);
 export const ppl_use_ref = signal(true);
+// llama.cpp's CPU arithmetic (8-bit activations, faster) instead of exact f32.
+export const ppl_ggml = signal(false);
 
 // Table controls.
 export const meta_filter = signal('');
@@ -227,8 +229,9 @@ export function run_compare(quick) {
 export function run_ppl() {
   const input = text_input.value ? { file: text_input.value.file, as: text_input.value.as } : { sample_text: true };
   const use_ref = ppl_use_ref.value && !!reference.value?.open;
-  start_run(ppl_run, 'ppl', (id) => P.msg_run_ppl(id, input, ppl_ctx.value, ppl_chunks.value, use_ref),
-            { n_ctx: ppl_ctx.value, chunks: ppl_chunks.value, use_ref });
+  const activations = ppl_ggml.value ? 'ggml' : 'f32';
+  start_run(ppl_run, 'ppl', (id) => P.msg_run_ppl(id, input, ppl_ctx.value, ppl_chunks.value, use_ref, activations),
+            { n_ctx: ppl_ctx.value, chunks: ppl_chunks.value, use_ref, activations });
 }
 
 export function run_scan() {

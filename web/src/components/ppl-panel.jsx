@@ -1,7 +1,7 @@
 // Perplexity: n_ctx and chunks, run, progress (layer i/N, tokens/s, ETA),
 // then PPL ± err with the per-chunk cumulative curve, the verdict, and with a
 // reference: ref PPL, ratio, KLD, same top p, hidden-state cosines per layer.
-import { busy, engine_threads, ppl_chunks, ppl_ctx, ppl_run, ppl_use_ref, reference, run_ppl } from '../state.js';
+import { busy, engine_threads, ppl_chunks, ppl_ctx, ppl_ggml, ppl_run, ppl_use_ref, reference, run_ppl } from '../state.js';
 import { format_secs, ppl_progress, verdict_class } from '../check-view.js';
 import { IndexChart, LineChart } from './charts.jsx';
 import { Progress } from './progress.jsx';
@@ -21,6 +21,8 @@ function Numbers({ d }) {
         <tr><th>PPL</th><td id="ppl-value" data-ppl={d.ppl}>{d.ppl.toFixed(4)} ± {d.ppl_err.toFixed(5)}</td></tr>
         <tr><th>scored tokens</th><td>{d.n_scored} ({d.n_chunks} chunks of {d.n_ctx})</td></tr>
         {d.threads && <tr><th>threads</th><td id="ppl-run-threads">{d.threads}</td></tr>}
+        <tr><th>arithmetic</th><td id="ppl-activations" data-activations={d.activations}>
+          {d.activations === 'ggml' ? "llama.cpp's (8-bit activations, F16 K/V)" : 'exact f32'}</td></tr>
         {d.ref_ppl !== undefined && (
           <>
             <tr><th>reference PPL</th><td id="ppl-ref">{d.ref_ppl.toFixed(4)} ± {d.ref_ppl_err.toFixed(5)}</td></tr>
@@ -91,6 +93,9 @@ export function PplPanel() {
         <label>chunks <input id="ppl-chunks" type="number" min="1" max="100000" value={ppl_chunks.value} onInput={int_input(ppl_chunks, 1, 100000)} /></label>
         {has_ref && <label><input id="ppl-use-ref" type="checkbox" checked={ppl_use_ref.value}
                                   onChange={(e) => { ppl_use_ref.value = e.currentTarget.checked; }} /> with the reference (KLD, hidden cosines)</label>}
+        <label title="Round activations as llama.cpp's CPU backend does (8-bit blocks, F16 K/V): faster, and its numbers match llama-perplexity's; unchecked, the exact f32 forward">
+          <input id="ppl-ggml" type="checkbox" checked={ppl_ggml.value}
+                 onChange={(e) => { ppl_ggml.value = e.currentTarget.checked; }} /> llama.cpp arithmetic (faster)</label>
         <button id="ppl-run" type="button" class="button" disabled={busy.value} onClick={run_ppl}>Run perplexity</button>
         <Threads t={engine_threads.value} />
         {run?.state === 'cancelled' && <span class="dim">cancelled</span>}

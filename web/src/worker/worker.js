@@ -125,7 +125,7 @@ function run_compare(id, quick) {
   return parse_or_fail(id, 'compare', json, t0);
 }
 
-async function run_ppl(id, { input, n_ctx, chunks, use_ref }) {
+async function run_ppl(id, { input, n_ctx, chunks, use_ref, activations }) {
   const t0 = performance.now();
   let arg;
   if (input.sample_text) arg = { text: await sample_text_bytes() };
@@ -134,7 +134,8 @@ async function run_ppl(id, { input, n_ctx, chunks, use_ref }) {
   // Every layer boundary is worth a message (a few per second at most on
   // real models; throttled for tiny ones).
   const progress = throttled((p) => self.postMessage(P.msg_progress(id, 'ppl', p)));
-  const json = session.pplJson(arg, { n_ctx, chunks, use_ref: !!use_ref, threads: run_threads }, (p) => progress(p));
+  const json = session.pplJson(arg, { n_ctx, chunks, use_ref: !!use_ref, threads: run_threads, activations: activations ?? 'f32' },
+                               (p) => progress(p));
   const reply = parse_or_fail(id, 'ppl', json, t0);
   if (reply.data) reply.data.threads = session.threads();
   return reply;
