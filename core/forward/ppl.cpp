@@ -95,6 +95,7 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
     out = ppl_result{};
     if (!cand.desc || !cand.weights) return fail(error, "no model");
     if (ref && (!ref->desc || !ref->weights)) ref = nullptr;
+    const uint64_t bytes_before = cand.weights->bytes_read();   // the source may have served earlier runs
     const model_desc & dc = *cand.desc;
     const int32_t n_ctx = opt.n_ctx;
     if (n_ctx < 4 || n_ctx > (1 << 20)) return fail(error, "context size " + std::to_string(n_ctx) + " is out of range [4, 1048576]");
@@ -332,7 +333,7 @@ bool ppl_evaluate(const ppl_model & cand, const ppl_model * ref, const std::vect
     out.ppl = acc.ppl();
     out.ppl_err = acc.ppl_err();
     out.nll_mean = acc.mean();
-    out.bytes_read = cand.weights->bytes_read();
+    out.bytes_read = cand.weights->bytes_read() - bytes_before;
     out.read_seconds = rc.read_seconds();
     out.gemm_seconds = rc.gemm_seconds();
     out.n_threads = pool.size();
