@@ -17,7 +17,8 @@
 //   JSON.parse(M.qgemmCheckJson(ggmlType))
 //       // the integer GEMM's kernels vs its definition (compute/qgemm-check.h):
 //       // {type, isa, worst_isa, worst_base, worst_scalar, worst_pair,
-//       //  stray_writes, outputs}, or "" for a type without integer kernel
+//       //  isa_base_differ, stray_writes, outputs}, or "" for a type without
+//       //  integer kernel
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/val.h>
@@ -106,6 +107,7 @@ std::string qgemm_check_json(double type) {
                                  { "worst_base", r.worst_base },
                                  { "worst_scalar", r.worst_scalar },
                                  { "worst_pair", r.worst_pair },
+                                 { "isa_base_differ", r.isa_base_differ },
                                  { "stray_writes", r.stray_writes },
                                  { "outputs", r.outputs } };
     return out.dump();

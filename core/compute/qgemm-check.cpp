@@ -90,6 +90,7 @@ qgemm_check_result qgemm_check(uint32_t t) {
                 out.worst_scalar = std::max(out.worst_scalar, std::fabs(ys[at] - r) / mag);
                 out.worst_base = std::max(out.worst_base, std::fabs(yb[at] - r) / mag);
                 out.worst_pair = std::max(out.worst_pair, std::fabs((double) yi[at] - ys[at]) / mag);
+                out.isa_base_differ += std::memcmp(&yi[at], &yb[at], sizeof(float)) != 0;
                 ++out.outputs;
             }
             for (int64_t c = s.n_rows; c < ldy; ++c) {

@@ -27,6 +27,7 @@ struct qgemm_check_result {
     double worst_base = 0;       // qgemm_tile_base (the build's compile-time kernel)
     double worst_scalar = 0;     // qgemm_tile_scalar
     double worst_pair = 0;       // qgemm_tile vs qgemm_tile_scalar
+    int64_t isa_base_differ = 0; // outputs where qgemm_tile and qgemm_tile_base differ in any bit
     int64_t stray_writes = 0;    // outputs written past a tile's columns (must be 0)
     int64_t outputs = 0;         // outputs compared
 };

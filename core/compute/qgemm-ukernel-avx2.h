@@ -1,5 +1,6 @@
-// AVX2 micro-kernel of the integer GEMM (contract and data layout in
-// compute/qgemm-ukernel.h). Block: 4 tokens x 16 rows. Per weight pair
+// x86 micro-kernels of the integer GEMM (contract and data layout in
+// compute/qgemm-ukernel.h): AVX2, AVX-VNNI and AVX512-VNNI. Block: 4 tokens
+// x 16 rows (32 with AVX-512). Per weight pair
 // position: 2 loads of the panel (16 rows x 2 int16 = 2 ymm), and per token
 // a 32-bit broadcast of its pair of activations and 2 vpmaddwd + 2 vpaddd
 // into int32 accumulators (8 ymm). At each block end the int32 sums become
@@ -108,5 +109,90 @@ struct qukernel_avxvnni {
         GC_QGEMM_AVX2_BODY(GC_QDOT_VNNI)
     }
 };
+
+// AVX512-VNNI: the same steps on 512-bit vectors, 4 tokens x 32 rows
+// (rows 0-15 and 16-31 in two zmm per pair position, 8 zmm accumulators),
+// so each vpdpwssd does twice the work of the 256-bit one. Every row is one
+// 32-bit lane doing exactly the lane operations of qukernel_avx2 (the int32
+// sums, then cvt, d_w * d_x, FMA), so the bits are the same. Compiled for
+// that target in this function only and chosen at run time
+// (compute/qgemm.cpp) on CPUs with AVX512F/BW/VNNI and OS support for zmm
+// state.
+#define GC_QGEMM_AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni,avx2,fma")))
+
+// GCC 12 warns that _mm512_cvtepi32_ps's internal _mm512_undefined_ps()
+// "may be used uninitialized" (it is the masked form's ignored source).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+struct qukernel_avx512vnni {
+    static constexpr int k_mr = 4;
+    static constexpr int k_nr = 32;
+    static constexpr const char * k_isa = "avx512-vnni";
+
+    GC_QGEMM_AVX512_TARGET static void finish(int64_t b, int t, __m512i c0, __m512i c1, const qpanel & w,
+                                              const qacts_rows & a, float * out) {
+        float * o = out + t * 32;
+        __m512 f0 = _mm512_loadu_ps(o), f1 = _mm512_loadu_ps(o + 16);
+        const __m512 dx = _mm512_set1_ps(a.d[t * a.ldd + b]);
+        f0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(c0), _mm512_mul_ps(_mm512_loadu_ps(w.d + b * 32), dx), f0);
+        f1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(c1), _mm512_mul_ps(_mm512_loadu_ps(w.d + b * 32 + 16), dx), f1);
+        if (w.m) {
+            __m512i m0 = _mm512_setzero_si512(), m1 = m0;
+            for (int p = 0; p < 4; ++p) {
+                int32_t pair;
+                std::memcpy(&pair, a.s + t * a.lds + b * 8 + 2 * p, sizeof pair);
+                const __m512i sp = _mm512_set1_epi32(pair);
+                m0 = _mm512_dpwssd_epi32(m0, _mm512_loadu_si512(w.m + (b * 4 + p) * 64), sp);
+                m1 = _mm512_dpwssd_epi32(m1, _mm512_loadu_si512(w.m + (b * 4 + p) * 64 + 32), sp);
+            }
+            f0 = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(m0), _mm512_mul_ps(_mm512_loadu_ps(w.dm + b * 32), dx), f0);
+            f1 = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(m1), _mm512_mul_ps(_mm512_loadu_ps(w.dm + b * 32 + 16), dx), f1);
+        }
+        _mm512_storeu_ps(o, f0);
+        _mm512_storeu_ps(o + 16, f1);
+    }
+
+    GC_QGEMM_AVX512_TARGET static void ukernel(int64_t n_blocks, int64_t bp, const qpanel & w, const qacts_rows & a,
+                                               float * out) {
+        for (int i = 0; i < 128; ++i) out[i] = 0.0f;
+        const int16_t * wq = w.q;
+        const int16_t * x0 = a.q;
+        const int16_t * x1 = a.q + a.ldq;
+        const int16_t * x2 = a.q + 2 * a.ldq;
+        const int16_t * x3 = a.q + 3 * a.ldq;
+        for (int64_t b = 0; b < n_blocks; ++b) {
+            __m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+                    c31 = c00;
+            for (int64_t p = 0; p < bp; ++p, wq += 64, x0 += 2, x1 += 2, x2 += 2, x3 += 2) {
+                const __m512i w0 = _mm512_loadu_si512(wq);
+                const __m512i w1 = _mm512_loadu_si512(wq + 32);
+                int32_t v[4];
+                std::memcpy(&v[0], x0, 4);
+                std::memcpy(&v[1], x1, 4);
+                std::memcpy(&v[2], x2, 4);
+                std::memcpy(&v[3], x3, 4);
+                __m512i x = _mm512_set1_epi32(v[0]);
+                c00 = _mm512_dpwssd_epi32(c00, w0, x);
+                c01 = _mm512_dpwssd_epi32(c01, w1, x);
+                x = _mm512_set1_epi32(v[1]);
+                c10 = _mm512_dpwssd_epi32(c10, w0, x);
+                c11 = _mm512_dpwssd_epi32(c11, w1, x);
+                x = _mm512_set1_epi32(v[2]);
+                c20 = _mm512_dpwssd_epi32(c20, w0, x);
+                c21 = _mm512_dpwssd_epi32(c21, w1, x);
+                x = _mm512_set1_epi32(v[3]);
+                c30 = _mm512_dpwssd_epi32(c30, w0, x);
+                c31 = _mm512_dpwssd_epi32(c31, w1, x);
+            }
+            finish(b, 0, c00, c01, w, a, out);
+            finish(b, 1, c10, c11, w, a, out);
+            finish(b, 2, c20, c21, w, a, out);
+            finish(b, 3, c30, c31, w, a, out);
+        }
+    }
+};
+
+#pragma GCC diagnostic pop
 
 } // namespace gc::qgemm_detail

@@ -29,7 +29,8 @@ using qgemm_detail::qpanel;
 bool qgemm_supported(uint32_t t) { return int_unpack_info_for(t).supported; }
 
 // AVX-VNNI (CPUID leaf 7 sub-leaf 1, EAX bit 4), checked once: the x86-64-v3
-// build runs qukernel_avxvnni where the CPU has it.
+// build runs qukernel_avx512vnni, else qukernel_avxvnni, where the CPU has
+// it (the same bits as qukernel_avx2: tests/native/test-qgemm.cpp).
 #if defined(__AVX2__) && defined(__FMA__) && defined(__x86_64__) && !defined(__wasm__)
 #define GC_QGEMM_AVXVNNI 1
 bool cpu_has_avxvnni() {
@@ -39,12 +40,20 @@ bool cpu_has_avxvnni() {
     }();
     return has;
 }
+// AVX512F + AVX512BW + AVX512-VNNI, with the OS saving zmm state
+// (__builtin_cpu_supports checks XCR0 as well as CPUID).
+bool cpu_has_avx512vnni() {
+    static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                            __builtin_cpu_supports("avx512vnni");
+    return has;
+}
 #else
 #define GC_QGEMM_AVXVNNI 0
 #endif
 
 const char * qgemm_isa() {
 #if GC_QGEMM_AVXVNNI
+    if (cpu_has_avx512vnni()) return qgemm_detail::qukernel_avx512vnni::k_isa;
     if (cpu_has_avxvnni()) return qgemm_detail::qukernel_avxvnni::k_isa;
 #endif
     return qgemm_detail::qukernel_isa::k_isa;
@@ -158,6 +167,10 @@ void qgemm_tile_k(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float
 
 void qgemm_tile(const qgemm_acts & a, const uint8_t * w, int64_t n_rows, float * y, int64_t ldy, qgemm_scratch & s) {
 #if GC_QGEMM_AVXVNNI
+    if (cpu_has_avx512vnni()) {
+        qgemm_tile_k<qgemm_detail::qukernel_avx512vnni>(a, w, n_rows, y, ldy, s);
+        return;
+    }
     if (cpu_has_avxvnni()) {
         qgemm_tile_k<qgemm_detail::qukernel_avxvnni>(a, w, n_rows, y, ldy, s);
         return;

@@ -33,6 +33,9 @@ void check_type(uint32_t t) {
                 qgemm_base_isa(), r.worst_base, r.worst_scalar, qgemm_isa(), r.worst_pair);
     EXPECT_GT(r.outputs, 500) << ti->name;
     EXPECT_EQ(r.stray_writes, 0) << ti->name << ": wrote past its columns";
+    // The run-time kernels (AVX512-VNNI, AVX-VNNI) do the compile-time
+    // kernel's lane operations: the same bits.
+    EXPECT_EQ(r.isa_base_differ, 0) << ti->name << ": " << qgemm_isa() << " and " << qgemm_base_isa() << " differ";
     // Float rounding only: the integer sums are exact, the blocks combine in
     // float (relative error ~ 6e-8 per operation). Measured (AVX2 build):
     // 2.3e-7 .. 4.7e-7 against the definition, <= 8e-8 between kernels.
