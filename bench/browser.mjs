@@ -108,14 +108,20 @@ try {
     }
     return { ...best, runs };
   };
+  // Ours in both arithmetics (forward/forward.h): exact f32, then llama.cpp's
+  // 8-bit activations ('ggml'), on the same module and chunk.
   const ours_run = async (name, url, t, factory_options) => {
     const info = await page.evaluate(([n, u, o]) => window.bench.ours_start(n, u, o), [name, '/' + url, factory_options]);
     out.model ??= info.model;
     const tokens = bench_tokens(n_ctx, info.model.n_vocab, info.model.bos);
-    const r = await best_of(`ours ${name} ${t}t`, () =>
-      page.evaluate(([n, o]) => window.bench.ours_ppl(n, o), [name, { tokens, n_ctx, threads: t }]));
-    if (r.threads_used !== t) out.notes.push(`ours ${name}: asked for ${t} threads, the run used ${r.threads_used}`);
-    return { ...r, module: url, load_ms: info.load_ms };
+    const by_mode = {};
+    for (const activations of ['f32', 'ggml']) {
+      const r = await best_of(`ours ${name} ${t}t ${activations}`, () =>
+        page.evaluate(([n, o]) => window.bench.ours_ppl(n, o), [name, { tokens, n_ctx, threads: t, activations }]));
+      if (r.threads_used !== t) out.notes.push(`ours ${name}: asked for ${t} threads, the run used ${r.threads_used}`);
+      by_mode[activations] = { ...r, module: url, load_ms: info.load_ms, activations };
+    }
+    return by_mode;
   };
   const wllama_run = async (name, t) => {
     if (wllama_why) return { error: wllama_why };
@@ -132,7 +138,7 @@ try {
 
   // 1 thread: ours (single-thread build), then wllama without pthreads.
   log('1 thread:');
-  out.ours_1t = await ours_run('st', st, 1);
+  ({ f32: out.ours_1t, ggml: out.ours_ggml_1t } = await ours_run('st', st, 1));
   log(`  ours wasm memory after the chunk: ${(out.ours_1t.heap_bytes / 2 ** 20).toFixed(0)} MiB`);
   // GEMM vs SIMD peak, one thread, same module (the forward's shapes: 512
   // tokens x 2048 x 2048).
@@ -150,13 +156,15 @@ try {
   if (mt && out.isolated) {
     // The pthreads build starts its pool's web workers with the module: one
     // per thread but the caller's (as web/src/worker/worker.js does).
-    out.ours_nt = await ours_run('mt', mt, threads, { gcPoolSize: threads - 1 });
+    ({ f32: out.ours_nt, ggml: out.ours_ggml_nt } = await ours_run('mt', mt, threads, { gcPoolSize: threads - 1 }));
     // Same chunk, same numbers expected (the thread split is exact).
     log(`  ours ppl of the chunk: ${out.ours_1t.ppl} (1 thread), ${out.ours_nt.ppl} (${threads} threads)`);
     if (out.ours_nt.ppl !== out.ours_1t.ppl) out.notes.push(`ours: PPL differs between 1 and ${threads} threads`);
+    if (out.ours_ggml_nt.ppl !== out.ours_ggml_1t.ppl) out.notes.push(`ours ggml: PPL differs between 1 and ${threads} threads`);
     await page.evaluate(() => window.bench.ours_stop('mt'));
   } else {
     out.ours_nt = { error: mt ? 'not cross-origin isolated' : 'no pthreads build of ggufcheck given (--mt; scripts/build.sh wasm makes wasm-mt/ggufcheck-mt.mjs)' };
+    out.ours_ggml_nt = out.ours_nt;
     log(`  ours: ${out.ours_nt.error}`);
   }
   out.wllama_nt = out.isolated ? await wllama_run('wn', threads) : { error: 'not cross-origin isolated' };

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Benchmark (not a test), native part: ours (`ggufcheck bench forward`, one
-// chunk of 512 random ids through the PPL evaluation) and llama.cpp
+// chunk of 512 random ids through the PPL evaluation, in exact f32 and in
+// llama.cpp's arithmetic, --activations ggml) and llama.cpp
 // (bench/llamacpp-pp.mjs: the same ids in one batch through node-llama-cpp's
 // prebuilt CPU library) on the same model, 1 thread then N threads, each pair
 // back to back; then `ggufcheck bench gemm` (our GEMM vs the measured SIMD
@@ -38,13 +39,14 @@ const run = (cmd, a) => {
   console.error(`$ ${cmd} ${a.join(' ')}`);
   return execFileSync(cmd, a, { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
 };
-// Best of `reps` runs of `ggufcheck bench forward` (it times one chunk).
-const ours = (t) => {
+// Best of `reps` runs of `ggufcheck bench forward` (it times one chunk) in
+// one arithmetic: 'f32' (exact) or 'ggml' (llama.cpp's 8-bit activations).
+const ours = (t, activations = 'f32') => {
   let best = null;
   const runs = [];
   for (let r = 0; r < reps; ++r) {
     const load = load1();
-    const x = JSON.parse(run(cli, ['bench', 'forward', model, '-c', '512', '-t', String(t), '--json']));
+    const x = JSON.parse(run(cli, ['bench', 'forward', model, '-c', '512', '-t', String(t), '--activations', activations, '--json']));
     runs.push({ seconds: x.seconds, load_avg_1min_before: load });
     if (!best || x.seconds < best.seconds) best = x;
   }
@@ -62,14 +64,15 @@ const llama = (t) => {
   }
 };
 
-const o1 = ours(1), l1 = llama(1), on = ours(nt), ln = llama(nt);
+const o1 = ours(1), g1 = ours(1, 'ggml'), l1 = llama(1), on = ours(nt), gn = ours(nt, 'ggml'), ln = llama(nt);
 const gemm_load = load1();
 const gemm = JSON.parse(run(cli, ['bench', 'gemm', '-t', String(nt), '--json']));
 const f = (x) => (x?.tokens_per_s ? x.tokens_per_s.toFixed(2) : `n/a (${x?.error})`);
 const r = (a, b) => (a && b ? (a / b).toFixed(3) : 'n/a');
 console.log(`native forward tokens/s, 512-token chunk, ${model}:`);
-console.log(`  1 thread:  ours ${f(o1)}  llama.cpp ${f(l1)}  ours/llama.cpp ${r(o1.tokens_per_s, l1.tokens_per_s)}`);
-console.log(`  ${nt} threads: ours ${f(on)}  llama.cpp ${f(ln)}  ours/llama.cpp ${r(on.tokens_per_s, ln.tokens_per_s)}`);
+console.log(`  1 thread:  ours f32 ${f(o1)}  ours ggml ${f(g1)}  llama.cpp ${f(l1)}  ours/llama.cpp ${r(o1.tokens_per_s, l1.tokens_per_s)} (f32) ${r(g1.tokens_per_s, l1.tokens_per_s)} (ggml)`);
+console.log(`  ${nt} threads: ours f32 ${f(on)}  ours ggml ${f(gn)}  llama.cpp ${f(ln)}  ours/llama.cpp ${r(on.tokens_per_s, ln.tokens_per_s)} (f32) ${r(gn.tokens_per_s, ln.tokens_per_s)} (ggml)`);
 console.log(`native gemm GFLOP/s 1 thread: ours ${gemm.ours_1t.toFixed(1)} / peak ${gemm.simd_peak_1t.toFixed(1)} = ${(100 * gemm.ratio_1t).toFixed(1)} %`);
-console.log(`BENCH_RESULT ${JSON.stringify({ threads_nt: nt, reps, ours_1t: o1, ours_nt: on, llamacpp_1t: l1, llamacpp_nt: ln,
+console.log(`BENCH_RESULT ${JSON.stringify({ threads_nt: nt, reps, ours_1t: o1, ours_nt: on, ours_ggml_1t: g1, ours_ggml_nt: gn,
+  llamacpp_1t: l1, llamacpp_nt: ln,
   gemm: { ...gemm, load_avg_1min_before: gemm_load }, cpu: cpus()[0]?.model ?? '' })}`);

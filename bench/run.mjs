@@ -203,6 +203,9 @@ if (N) {
   const c = N.command;
   set('forward_tps.ours_native_1t', N.ours_1t?.tokens_per_s, { command: c, ...runs_of(N.ours_1t) }, N.error);
   set('forward_tps.ours_native_nt', N.ours_nt?.tokens_per_s, { command: c, threads: N.threads_nt, ...runs_of(N.ours_nt) }, N.error);
+  set('forward_tps.ours_native_ggml_1t', N.ours_ggml_1t?.tokens_per_s, { command: c, activations: 'ggml', ...runs_of(N.ours_ggml_1t) }, N.error);
+  set('forward_tps.ours_native_ggml_nt', N.ours_ggml_nt?.tokens_per_s,
+      { command: c, activations: 'ggml', threads: N.threads_nt, ...runs_of(N.ours_ggml_nt) }, N.error);
   set('forward_tps.llamacpp_native_1t', N.llamacpp_1t?.tokens_per_s,
       { command: c, engine: N.llamacpp_1t?.engine, load_avg_1min_before: [N.llamacpp_1t?.load_avg_1min_before], seconds: N.llamacpp_1t?.all_seconds },
       N.error ?? N.llamacpp_1t?.error);
@@ -226,6 +229,11 @@ if (B) {
   set('forward_tps.ours_wasm_nt', B.ours_nt?.tokens_per_s,
       { command: c, module: B.ours_nt?.module, threads: B.threads_nt, threads_used: B.ours_nt?.threads_used, ...runs_of(B.ours_nt) },
       B.error ?? B.ours_nt?.error);
+  set('forward_tps.ours_wasm_ggml_1t', B.ours_ggml_1t?.tokens_per_s,
+      { command: c, activations: 'ggml', module: B.ours_ggml_1t?.module, ...runs_of(B.ours_ggml_1t) }, B.error ?? B.ours_ggml_1t?.error);
+  set('forward_tps.ours_wasm_ggml_nt', B.ours_ggml_nt?.tokens_per_s,
+      { command: c, activations: 'ggml', module: B.ours_ggml_nt?.module, threads: B.threads_nt, ...runs_of(B.ours_ggml_nt) },
+      B.error ?? B.ours_ggml_nt?.error);
   set('forward_tps.wllama_1t', B.wllama_1t?.tokens_per_s, wl(B.wllama_1t), B.error ?? B.wllama_1t?.error);
   set('forward_tps.wllama_nt', B.wllama_nt?.tokens_per_s, wl(B.wllama_nt), B.error ?? B.wllama_nt?.error);
   const g = { command: c, shape: B.gemm?.shape, isa: B.gemm?.peak_isa, load_avg_1min_before: [B.gemm?.load_avg_1min_before] };
@@ -258,6 +266,10 @@ res.ratios = {
   ours_native_over_llamacpp_native_1t: ratio(tps.ours_native_1t, tps.llamacpp_native_1t),
   ours_native_over_llamacpp_native_nt: ratio(tps.ours_native_nt, tps.llamacpp_native_nt),
   ours_wasm_over_llamacpp_native_1t: ratio(tps.ours_wasm_1t, tps.llamacpp_native_1t),
+  ours_wasm_ggml_over_wllama_1t: ratio(tps.ours_wasm_ggml_1t, tps.wllama_1t),
+  ours_wasm_ggml_over_wllama_nt: ratio(tps.ours_wasm_ggml_nt, tps.wllama_nt),
+  ours_native_ggml_over_llamacpp_native_1t: ratio(tps.ours_native_ggml_1t, tps.llamacpp_native_1t),
+  ours_native_ggml_over_llamacpp_native_nt: ratio(tps.ours_native_ggml_nt, tps.llamacpp_native_nt),
   gemm_over_peak_wasm_1t: ratio(res.gemm_gflops?.ours_wasm_1t, res.gemm_gflops?.simd_peak_wasm_1t),
   gemm_over_peak_native_1t: ratio(res.gemm_gflops?.ours_native_1t, res.gemm_gflops?.simd_peak_native_1t),
   scan_over_raw_read: ratio(res.scan_mbps, res.raw_read_mbps),
@@ -305,8 +317,9 @@ const row = (key, unit, d = 2) => {
 };
 console.log(`\nmodel ${res.model?.file} (${res.model?.type}, ${fmt((res.model?.params ?? 0) / 1e9, 2)} B params, ${fmt((res.model?.bytes ?? 0) / 1e6, 0)} MB), ${cores} cores, ${reps} run(s) each, best kept`);
 console.log('forward, one 512-token chunk:');
-for (const k of ['ours_wasm_1t', 'wllama_1t', 'ours_wasm_nt', 'wllama_nt', 'ours_native_1t', 'llamacpp_native_1t',
-                 'ours_native_nt', 'llamacpp_native_nt']) row(`forward_tps.${k}`, 'tokens/s');
+for (const k of ['ours_wasm_1t', 'ours_wasm_ggml_1t', 'wllama_1t', 'ours_wasm_nt', 'ours_wasm_ggml_nt', 'wllama_nt',
+                 'ours_native_1t', 'ours_native_ggml_1t', 'llamacpp_native_1t',
+                 'ours_native_nt', 'ours_native_ggml_nt', 'llamacpp_native_nt']) row(`forward_tps.${k}`, 'tokens/s');
 console.log('GEMM 512x2048 . 2048x2048, one thread:');
 for (const k of ['ours_wasm_1t', 'simd_peak_wasm_1t', 'ours_native_1t', 'simd_peak_native_1t']) row(`gemm_gflops.${k}`, 'GFLOP/s', 1);
 console.log('weight check in Chromium:');
@@ -322,6 +335,10 @@ rr(`ours_wasm / wllama, ${cores} threads`, R.ours_wasm_over_wllama_nt, 2);
 rr('ours_native / llama.cpp, 1 thread', R.ours_native_over_llamacpp_native_1t, 0.5);
 rr(`ours_native / llama.cpp, ${cores} threads`, R.ours_native_over_llamacpp_native_nt, 0.5);
 rr('ours_wasm / native llama.cpp, 1 thread', R.ours_wasm_over_llamacpp_native_1t);
+rr('ours_wasm ggml / wllama, 1 thread', R.ours_wasm_ggml_over_wllama_1t, 2);
+rr(`ours_wasm ggml / wllama, ${cores} threads`, R.ours_wasm_ggml_over_wllama_nt, 2);
+rr('ours_native ggml / llama.cpp, 1 thread', R.ours_native_ggml_over_llamacpp_native_1t, 0.5);
+rr(`ours_native ggml / llama.cpp, ${cores} threads`, R.ours_native_ggml_over_llamacpp_native_nt, 0.5);
 rr('wasm GEMM / SIMD128 peak', R.gemm_over_peak_wasm_1t);
 rr('scan / raw read', R.scan_over_raw_read, 0.8);
 console.log('commands:');

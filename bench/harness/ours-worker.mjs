@@ -9,9 +9,10 @@
 //                                   with { gcPoolSize: threads - 1 }: its pool
 //                                   workers start with the module)
 //   { cmd: 'open', file }           Session.open([reader of file]); model facts
-//   { cmd: 'ppl', tokens, n_ctx, threads }
+//   { cmd: 'ppl', tokens, n_ctx, threads, activations }
 //                                   one n_ctx chunk of `tokens` through
 //                                   pplJson, timed around the call
+//                                   (activations 'f32' or 'ggml')
 //   { cmd: 'gemm', n_tok, n_in, n_out, min_time }
 //                                   benchGemmJson (wasm/bench-bindings.cpp)
 import { reader_from_blob } from '../../web/src/worker/file-reader.js';
@@ -52,7 +53,7 @@ async function handle(d) {
       // Token ids as a JSON array (core/tokenizer/token-ids.h text form).
       const input = { tokens: new TextEncoder().encode(JSON.stringify(d.tokens)), tokens_name: 'bench-tokens.json' };
       const t0 = performance.now();
-      const json = session.pplJson(input, { n_ctx: d.n_ctx, chunks: 1, threads: d.threads }, null);
+      const json = session.pplJson(input, { n_ctx: d.n_ctx, chunks: 1, threads: d.threads, activations: d.activations ?? 'f32' }, null);
       const seconds = (performance.now() - t0) / 1000;
       if (json === '') throw new Error(`pplJson: ${session.error()}`);
       const r = JSON.parse(json);
