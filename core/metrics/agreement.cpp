@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "metrics/cosine.h"
+#include "metrics/lane-sum.h"
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -17,6 +18,7 @@ namespace gc {
 namespace {
 
 constexpr int L = AGREEMENT_LANES;
+static_assert(L == SUM_LANES, "agreement.h's lane order is lane_sum's");
 
 uint32_t float_bits(float f) {
     uint32_t u;
@@ -28,11 +30,6 @@ uint32_t float_bits(float f) {
 struct lanes {
     double ab[L] = {}, aa[L] = {}, bb[L] = {}, dd[L] = {}, mx[L] = {};
     uint32_t diff[L] = {};
-
-    static double combine(const double * v) {
-        static_assert(L == 8, "the pairwise combination below is written for 8 lanes");
-        return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
-    }
 
     // Elements [i0, n) without the finiteness test, lane (i - i0) % L
     // (i0 a multiple of L).
@@ -51,10 +48,10 @@ struct lanes {
 
     agreement_sums sums(int64_t n) const {
         agreement_sums s;
-        s.ab = combine(ab);
-        s.aa = combine(aa);
-        s.bb = combine(bb);
-        s.dd = combine(dd);
+        s.ab = lane_sum(ab);
+        s.aa = lane_sum(aa);
+        s.bb = lane_sum(bb);
+        s.dd = lane_sum(dd);
         uint32_t any = 0;
         for (int j = 0; j < L; ++j) {
             s.max_abs = std::max(s.max_abs, mx[j]);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "metrics/lane-sum.h"
+
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 #elif defined(__AVX2__)
@@ -14,16 +16,12 @@ namespace gc {
 namespace {
 
 constexpr int L = MOMENT_LANES;
+static_assert(L == SUM_LANES, "moments.h's lane order is lane_sum's");
 
 // The lane sums of one add() call and their fixed combination (moments.h).
 struct lanes {
     double s1[L] = {}, s2[L] = {}, s3[L] = {}, s4[L] = {}, mx[L] = {};
     uint64_t n = 0, nonfinite = 0;
-
-    static double combine(const double * l) {
-        static_assert(L == 8, "the pairwise combination below is written for 8 lanes");
-        return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
-    }
 
     // The reference loop over elements [from, to) (from a multiple of L).
     void add(const float * x, int64_t from, int64_t to) {
@@ -44,10 +42,10 @@ struct lanes {
     }
 
     void fold_into(moments & m) const {
-        m.s1 += combine(s1);
-        m.s2 += combine(s2);
-        m.s3 += combine(s3);
-        m.s4 += combine(s4);
+        m.s1 += lane_sum(s1);
+        m.s2 += lane_sum(s2);
+        m.s3 += lane_sum(s3);
+        m.s4 += lane_sum(s4);
         m.max_abs = std::max({ m.max_abs, mx[0], mx[1], mx[2], mx[3], mx[4], mx[5], mx[6], mx[7] });
         m.n += n;
         m.nonfinite += nonfinite;
