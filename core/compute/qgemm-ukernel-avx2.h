@@ -111,7 +111,8 @@ struct qukernel_avxvnni {
 };
 
 // AVX512-VNNI: the same steps on 512-bit vectors, 4 tokens x 32 rows
-// (rows 0-15 and 16-31 in two zmm per pair position, 8 zmm accumulators),
+// (rows 0-15 and 16-31 in two zmm per pair position, 8 int32 and 8 float
+// zmm accumulators, all in registers),
 // so each vpdpwssd does twice the work of the 256-bit one. Every row is one
 // 32-bit lane doing exactly the lane operations of qukernel_avx2 (the int32
 // sums, then cvt, d_w * d_x, FMA), so the bits are the same. Compiled for
@@ -130,10 +131,11 @@ struct qukernel_avx512vnni {
     static constexpr int k_nr = 32;
     static constexpr const char * k_isa = "avx512-vnni";
 
+    // Block end for one token: the int32 sums c0 (rows 0-15), c1 (rows
+    // 16-31) scaled into the float sums f0, f1 (kept in registers: AVX-512
+    // has 32), then the mins term.
     GC_QGEMM_AVX512_TARGET static void finish(int64_t b, int t, __m512i c0, __m512i c1, const qpanel & w,
-                                              const qacts_rows & a, float * out) {
-        float * o = out + t * 32;
-        __m512 f0 = _mm512_loadu_ps(o), f1 = _mm512_loadu_ps(o + 16);
+                                              const qacts_rows & a, __m512 & f0, __m512 & f1) {
         const __m512 dx = _mm512_set1_ps(a.d[t * a.ldd + b]);
         f0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(c0), _mm512_mul_ps(_mm512_loadu_ps(w.d + b * 32), dx), f0);
         f1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(c1), _mm512_mul_ps(_mm512_loadu_ps(w.d + b * 32 + 16), dx), f1);
@@ -149,18 +151,16 @@ struct qukernel_avx512vnni {
             f0 = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(m0), _mm512_mul_ps(_mm512_loadu_ps(w.dm + b * 32), dx), f0);
             f1 = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(m1), _mm512_mul_ps(_mm512_loadu_ps(w.dm + b * 32 + 16), dx), f1);
         }
-        _mm512_storeu_ps(o, f0);
-        _mm512_storeu_ps(o + 16, f1);
     }
 
     GC_QGEMM_AVX512_TARGET static void ukernel(int64_t n_blocks, int64_t bp, const qpanel & w, const qacts_rows & a,
                                                float * out) {
-        for (int i = 0; i < 128; ++i) out[i] = 0.0f;
         const int16_t * wq = w.q;
         const int16_t * x0 = a.q;
         const int16_t * x1 = a.q + a.ldq;
         const int16_t * x2 = a.q + 2 * a.ldq;
         const int16_t * x3 = a.q + 3 * a.ldq;
+        __m512 f00 = _mm512_setzero_ps(), f01 = f00, f10 = f00, f11 = f00, f20 = f00, f21 = f00, f30 = f00, f31 = f00;
         for (int64_t b = 0; b < n_blocks; ++b) {
             __m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
                     c31 = c00;
@@ -185,11 +185,19 @@ struct qukernel_avx512vnni {
                 c30 = _mm512_dpwssd_epi32(c30, w0, x);
                 c31 = _mm512_dpwssd_epi32(c31, w1, x);
             }
-            finish(b, 0, c00, c01, w, a, out);
-            finish(b, 1, c10, c11, w, a, out);
-            finish(b, 2, c20, c21, w, a, out);
-            finish(b, 3, c30, c31, w, a, out);
+            finish(b, 0, c00, c01, w, a, f00, f01);
+            finish(b, 1, c10, c11, w, a, f10, f11);
+            finish(b, 2, c20, c21, w, a, f20, f21);
+            finish(b, 3, c30, c31, w, a, f30, f31);
         }
+        _mm512_storeu_ps(out, f00);
+        _mm512_storeu_ps(out + 16, f01);
+        _mm512_storeu_ps(out + 32, f10);
+        _mm512_storeu_ps(out + 48, f11);
+        _mm512_storeu_ps(out + 64, f20);
+        _mm512_storeu_ps(out + 80, f21);
+        _mm512_storeu_ps(out + 96, f30);
+        _mm512_storeu_ps(out + 112, f31);
     }
 };
 
