@@ -116,32 +116,30 @@ TEST(ppl_ggml, whole_text_f32_mode_is_outside_the_bound) {
     }
 }
 
-TEST(ppl_ggml, first_chunks_near_llama_cpp_as_shipped) {
+// Every oracle file in `mode`: the cumulative [1], [5], [10], [20] against
+// the column `want` of its row, within `bound` (relative).
+void expect_checkpoints(activation_mode mode, const double (oracle_row::*want)[4], double bound) {
     for (const oracle_row & o : k_oracle) {
-        const ppl_result r = run(o.file, activation_mode::ggml);
+        const ppl_result r = run(o.file, mode);
         ASSERT_EQ(r.cumulative.size(), 20u);
-        EXPECT_EQ(r.activations, activation_mode::ggml);
+        EXPECT_EQ(r.activations, mode);
         for (int i = 0; i < 4; ++i) {
-            const double ours = r.cumulative[(size_t) k_at[i] - 1];
-            std::printf("%-6s ggml [%2d] ours %.4f llama.cpp %.4f (%.4f %%)\n", o.file, k_at[i], ours, o.shipped[i],
-                        100 * rel(ours, o.shipped[i]));
-            EXPECT_LT(rel(ours, o.shipped[i]), k_chunk_bound) << o.file << " [" << k_at[i] << "]";
+            const double ours = r.cumulative[(size_t) k_at[i] - 1], theirs = (o.*want)[i];
+            std::printf("%-6s %s [%2d] ours %.4f llama.cpp %.4f (%.4f %%)\n", o.file, activation_mode_name(mode), k_at[i],
+                        ours, theirs, 100 * rel(ours, theirs));
+            EXPECT_LT(rel(ours, theirs), bound) << o.file << " [" << k_at[i] << "]";
         }
     }
+}
+
+TEST(ppl_ggml, first_chunks_near_llama_cpp_as_shipped) {
+    expect_checkpoints(activation_mode::ggml, &oracle_row::shipped, k_chunk_bound);
 }
 
 // The f32 arithmetic still matches the dequantized-weights column (0.1 %, as
 // tests/native/test-ppl.cpp does for F32).
 TEST(ppl_ggml, f32_mode_matches_the_dequantized_column) {
-    for (const oracle_row & o : k_oracle) {
-        const ppl_result r = run(o.file, activation_mode::f32);
-        ASSERT_EQ(r.cumulative.size(), 20u);
-        EXPECT_EQ(r.activations, activation_mode::f32);
-        for (int i = 0; i < 4; ++i) {
-            const double ours = r.cumulative[(size_t) k_at[i] - 1];
-            EXPECT_LT(rel(ours, o.f32[i]), 1e-3) << o.file << " [" << k_at[i] << "]";
-        }
-    }
+    expect_checkpoints(activation_mode::f32, &oracle_row::f32, 1e-3);
 }
 
 // The F32 file has no activation rounding in llama.cpp (vec_dot_type F32):
