@@ -3,7 +3,9 @@
 // against the raw File read throughput of the same files in the same page,
 // and the worker's wasm memory after the scan.
 //
-//   node bench/scan-chromium.mjs CAND.gguf REF.gguf [--dist dist] [--port 8195] [--rounds 3]
+//   node bench/scan-chromium.mjs CAND.gguf [REF.gguf] [--dist dist] [--port 8195] [--rounds 3]
+//
+// Without REF the page runs its reference-free full check of CAND.
 //
 // Make a multi-GB pair with tools/gen-bench-model.mjs, e.g.
 //   node tools/gen-bench-model.mjs /tmp/c.gguf --type q8_0 --preset 1b --seed 1 && cp /tmp/c.gguf /tmp/r.gguf
@@ -17,8 +19,8 @@
 // bests and, last, one line `BENCH_RESULT {json}` (scan_mbps, raw_read_mbps,
 // peak_wasm_mb, ...) that bench/run.mjs merges into bench/results.json.
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 
@@ -28,11 +30,29 @@ const dist = resolve(opt('--dist', process.env.GC_DIST ?? 'dist'));
 const port = Number(opt('--port', '8195'));
 const rounds = Math.max(1, Number(opt('--rounds', '3')));
 const [cand, ref] = args.map((p) => resolve(p));
-if (!cand || !ref || !existsSync(resolve(dist, 'index.html'))) {
-  console.error('usage: node bench/scan-chromium.mjs CAND.gguf REF.gguf [--dist dist] [--port N]  (build dist/ first: npm run build)');
+const files = ref ? [cand, ref] : [cand];
+if (!cand || !existsSync(resolve(dist, 'index.html'))) {
+  console.error('usage: node bench/scan-chromium.mjs CAND.gguf [REF.gguf] [--dist dist] [--port N]  (build dist/ first: npm run build)');
   process.exit(1);
 }
-const total = statSync(cand).size + statSync(ref).size;
+const total = files.reduce((n, f) => n + statSync(f).size, 0);
+
+// CPU-seconds the whole machine spent busy so far (every process: the
+// browser's file-reading threads count as much as the worker's compute), from
+// /proc/stat; null where there is none.
+const machine_cpu_s = () => {
+  if (!existsSync('/proc/stat')) return null;
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const jiffies = f.reduce((a, b) => a + b, 0) - f[3] - f[4];   // less idle and iowait
+  return jiffies / 100;   // USER_HZ
+};
+const cpu_of = async (run) => {
+  const c0 = machine_cpu_s();
+  const r = await run();
+  const c1 = machine_cpu_s();
+  return { ...r, cpu_s: c0 === null ? null : c1 - c0 };
+};
+const cores = availableParallelism();
 
 const server = spawn(process.execPath, ['scripts/serve.mjs', dist, String(port)], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 800));
@@ -44,7 +64,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
-  await page.setInputFiles('#file-input', [cand, ref]);
+  await page.setInputFiles('#file-input', files);
   await page.waitForSelector('#check-full');
   const load_before = Number(loadavg()[0].toFixed(2));
   // One full check, timed from the click to the result.
@@ -53,7 +73,7 @@ try {
     const t0 = Date.now();
     await page.click('#check-full');
     await page.waitForSelector('#weight-check[data-state="done"]', { timeout: 30 * 60_000 });
-    return (Date.now() - t0) / 1000;
+    return { s: (Date.now() - t0) / 1000 };
   };
 
   // Raw read of the same files in a blob: worker (Files from an input the page
@@ -63,7 +83,7 @@ try {
     i.style.display = 'none';
     document.body.append(i);
   });
-  await page.setInputFiles('#bench-raw', [cand, ref]);
+  await page.setInputFiles('#bench-raw', files);
   const raw_once = () => page.evaluate(() => new Promise((resolve) => {
     const files = [...document.querySelector('#bench-raw').files];
     const src = `onmessage = ({ data }) => {
@@ -77,16 +97,19 @@ try {
   }));
 
   const scan_all = [], raw_all = [];
-  let raw = null;
+  let raw = null, scan = null;
+  const busy = (x) => x.cpu_s === null ? '' : `, ${x.cpu_s.toFixed(2)} CPU-s (${(x.cpu_s / x.s).toFixed(2)} of ${cores} cores busy)`;
   for (let r = 0; r < rounds; ++r) {
-    scan_all.push(await scan_once());
-    const x = await raw_once();
+    const c = await cpu_of(scan_once);
+    scan_all.push(c.s);
+    if (!scan || c.s < scan.s) scan = c;
+    const x = await cpu_of(raw_once);
     raw_all.push(x.s);
     if (!raw || x.s < raw.s) raw = x;
-    console.log(`round ${r + 1}: full weight check ${scan_all[r].toFixed(2)} s = ${(total / 1e6 / scan_all[r]).toFixed(0)} MB/s, ` +
-                `raw read ${x.s.toFixed(2)} s = ${(x.bytes / 1e6 / x.s).toFixed(0)} MB/s`);
+    console.log(`round ${r + 1}: full weight check ${c.s.toFixed(2)} s = ${(total / 1e6 / c.s).toFixed(0)} MB/s${busy(c)}; ` +
+                `raw read ${x.s.toFixed(2)} s = ${(x.bytes / 1e6 / x.s).toFixed(0)} MB/s${busy(x)}`);
   }
-  const scan_s = Math.min(...scan_all);
+  const scan_s = scan.s;
   // The worker's wasm memory after the checks (protocol MEMORY message, web/src/worker/diagnostics.js).
   const mem = await page.workers()[0].evaluate(() => new Promise((resolve) => {
     const post = self.postMessage.bind(self);
@@ -101,15 +124,23 @@ try {
 
   const verdict = (await page.textContent('#verdict'))?.trim().split('.')[0];
   const scan_mbps = total / 1e6 / scan_s, raw_mbps = raw.bytes / 1e6 / raw.s;
-  console.log(`files: ${cand} + ${ref} = ${(total / 1e9).toFixed(2)} GB; verdict ${verdict}`);
+  console.log(`files: ${files.join(" + ")} = ${(total / 1e9).toFixed(2)} GB; verdict ${verdict}`);
   console.log(`full weight check, best of ${rounds}: ${scan_s.toFixed(1)} s = ${scan_mbps.toFixed(0)} MB/s of both files`);
   console.log(`raw File read (FileReaderSync, 64 MiB slices, same files), best of ${rounds}: ${raw.s.toFixed(1)} s = ${raw_mbps.toFixed(0)} MB/s`);
+  if (raw.cpu_s !== null) {
+    // The machine's CPU is shared by the reading and the check's compute: a
+    // check cannot take less than (its CPU-s) / cores, and the raw read alone
+    // already keeps raw.cpu_s / raw.s cores busy.
+    console.log(`CPU per GB of both files: raw read ${(raw.cpu_s / (total / 1e9)).toFixed(2)} CPU-s, full check ${(scan.cpu_s / (total / 1e9)).toFixed(2)} CPU-s ` +
+                `(${cores} cores: the check's CPU alone bounds it at >= ${(scan.cpu_s / cores).toFixed(2)} s)`);
+  }
   console.log(`scan / raw read: ${(100 * scan_mbps / raw_mbps).toFixed(0)} %; wasm memory ${(mem.heap_bytes / 2 ** 20).toFixed(0)} MiB (heap top ${(mem.heap_top / 2 ** 20).toFixed(1)} MiB)`);
   console.log(`BENCH_RESULT ${JSON.stringify({
     scan_mbps: Number(scan_mbps.toFixed(1)), raw_read_mbps: Number(raw_mbps.toFixed(1)),
     peak_wasm_mb: Number((mem.heap_bytes / 2 ** 20).toFixed(1)), heap_top_mb: Number((mem.heap_top / 2 ** 20).toFixed(1)),
     scan_s, raw_s: raw.s, scan_s_rounds: scan_all, raw_s_rounds: raw_all, verdict, load_avg_1min_before: load_before,
-    files: { candidate: cand, reference: ref, bytes: total },
+    scan_cpu_s: scan.cpu_s, raw_read_cpu_s: raw.cpu_s, cores,
+    files: { candidate: cand, reference: ref ?? null, bytes: total },
   })}`);
 } finally {
   await browser.close();

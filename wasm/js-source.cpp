@@ -13,11 +13,18 @@ constexpr double JS_MAX_SAFE_INTEGER = 9007199254740991.0;
 class js_byte_source final : public byte_source {
 public:
     js_byte_source(emscripten::val reader, std::string name, uint64_t size)
-        : reader_(std::move(reader)), name_(std::move(name)), size_(size) {}
+        : reader_(std::move(reader)), name_(std::move(name)), size_(size),
+          has_will_read_(reader_["will_read"].typeOf().as<std::string>() == "function") {}
 
     uint64_t size() const override { return size_; }
     const std::string & name() const override { return name_; }
     uint64_t bytes_fetched() const override { return fetched_; }
+
+    void will_read(uint64_t offset, uint64_t len) override {
+        if (has_will_read_ && byte_range_ok(size_, offset, len)) {
+            reader_.call<void>("will_read", static_cast<double>(offset), static_cast<double>(len));
+        }
+    }
 
     bool read(uint64_t offset, void * dst, size_t len) override {
         if (!byte_range_ok(size_, offset, len)) {
@@ -40,6 +47,7 @@ private:
     emscripten::val reader_;
     std::string name_;
     uint64_t size_;
+    bool has_will_read_;
     uint64_t fetched_ = 0;
 };
 

@@ -1,11 +1,15 @@
 // A byte_source whose bytes come from JavaScript.
 //
 // The JS side passes a "reader" object:
-//   { name: string, size: number, read(offset: number, dst: Uint8Array): boolean }
+//   { name: string, size: number, read(offset: number, dst: Uint8Array): boolean,
+//     will_read?(offset: number, len: number) }
 // read() must fill all of dst (a view into the wasm heap, dst.length bytes)
 // with the file's bytes from `offset`, synchronously, and return true; or
 // return false on any failure. It must not throw and must not call back into
 // wasm (the view is only valid while the heap does not grow).
+//
+// will_read, if present, receives byte_source::will_read's hint (it must not
+// throw either).
 //
 // In the browser worker the reader wraps a File: FileReaderSync over
 // file.slice(offset, offset + dst.length) (web/src/worker/file-reader.js).

@@ -50,6 +50,10 @@ struct job_plan {
     side_plan side[2];
     bool split = false;              // rows longer than a segment are cut into one item per segment
     int64_t rows_per_item = 1;
+    // Per span, per raw side: the file offset where the scan's in-order reads
+    // that continue from this span end (the span's own end, or the end of the
+    // next spans' rows when those follow it directly in the same file).
+    std::vector<uint64_t> stream_end[2];
 };
 
 // A piece of work: rows [r0, r0 + nr), columns [c0, c0 + nc) of one job
@@ -114,6 +118,7 @@ public:
             for (auto & s : scratch_) s.resize(2 * (size_t) segment_max);
         }
         row_.assign(jobs_.size(), agreement_sums{});
+        plan_streams();
 
         // Batch buffers at their final size up front: a batch overshoots
         // batch_bytes_ by less than one chunk (a row or a segment), and
@@ -192,6 +197,43 @@ private:
         if (!p.file) return (uint64_t) it.nr * (uint64_t) it.nc * sizeof(float);
         if (it.nc == p.t->n_cols) return (uint64_t) it.nr * p.t->row_bytes;
         return (uint64_t) (it.nc / p.type->block_size) * (uint64_t) p.type->type_size;
+    }
+
+    // job_plan::stream_end, from the last span back: tensors are usually
+    // stored in the order the scan reads them, so one stream runs on across
+    // many tensors (most are smaller than a batch).
+    void plan_streams() {
+        for (int s = 0; s < 2; ++s) {
+            const byte_source * next_file = nullptr;
+            uint64_t next_begin = 0, next_end = 0;
+            for (size_t j = jobs_.size(); j-- > 0;) {
+                const side_plan & sp = plans_[j].side[s];
+                std::vector<uint64_t> & ends = plans_[j].stream_end[s];
+                ends.assign(jobs_[j].spans.size(), 0);
+                for (size_t k = ends.size(); k-- > 0;) {
+                    if (!sp.file) {
+                        next_file = nullptr;
+                        continue;
+                    }
+                    const auto [r0, r1] = jobs_[j].spans[k];
+                    const uint64_t begin = sp.t->offset + (uint64_t) r0 * sp.t->row_bytes;
+                    const uint64_t end = sp.t->offset + (uint64_t) r1 * sp.t->row_bytes;
+                    ends[k] = sp.file == next_file && end == next_begin ? next_end : end;
+                    next_file = sp.file;
+                    next_begin = begin;
+                    next_end = ends[k];
+                }
+            }
+        }
+    }
+
+    // Where the in-order reads that continue from the item end (raw side s).
+    uint64_t stream_end_offset(const scan_item & it, int s) const {
+        const auto & spans = jobs_[it.job].spans;
+        const auto sp = std::upper_bound(spans.begin(), spans.end(), it.r0,
+                                         [](int64_t r, const std::pair<int64_t, int64_t> & span) { return r < span.second; });
+        assert(sp != spans.end() && sp->first <= it.r0);
+        return plans_[it.job].stream_end[s][(size_t) (sp - spans.begin())];
     }
 
     // File offset of a raw item's first byte.
@@ -303,7 +345,9 @@ private:
             std::string error;
             bool ok;
             if (p.side[s].file) {
-                ok = p.side[s].file->read(item_file_offset(first, s), dst, (size_t) len);
+                const uint64_t at = item_file_offset(first, s);
+                p.side[s].file->will_read(at, stream_end_offset(first, s) - at);
+                ok = p.side[s].file->read(at, dst, (size_t) len);
                 if (ok) {
                     raw_bytes_ += len;
                 } else {

@@ -99,6 +99,7 @@ self_check_report self_check(weight_source & cand, const std::vector<std::string
         }
         std::vector<moments> parts(blocks.size());
         std::string error;
+        if (run == t->n_rows) cand.will_read_rows(*t, 0, t->n_rows);   // a full read streams the tensor
         const bool ok = stream_tiles(
             pool, (int64_t) blocks.size(), (size_t) (std::min(block, run) * t->n_cols), slots,
             [&](int64_t i, float * buf, std::string * e) {

@@ -78,6 +78,11 @@ public:
 
     uint64_t bytes_read() const override { return bytes_read_; }
 
+    void will_read_rows(const weight_tensor & t, int64_t r0, int64_t nr) override {
+        if (t.source >= files_.size() || r0 < 0 || nr <= 0 || r0 > t.n_rows || nr > t.n_rows - r0) return;
+        files_[t.source]->will_read(t.offset + (uint64_t) r0 * t.row_bytes, (uint64_t) nr * t.row_bytes);
+    }
+
     bool has_raw_rows(const weight_tensor & t) const override {
         return t.type && !t.type->retired && t.row_bytes != 0;
     }

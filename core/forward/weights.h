@@ -47,6 +47,15 @@ public:
     // Bytes of tensor data read so far.
     virtual uint64_t bytes_read() const = 0;
 
+    // A hint from a streaming reader: rows [r0, r0 + nr) of t are read next,
+    // in order (byte_source::will_read for the bytes behind them). Ignoring
+    // it is correct.
+    virtual void will_read_rows(const weight_tensor & t, int64_t r0, int64_t nr) {
+        (void) t;
+        (void) r0;
+        (void) nr;
+    }
+
     // Raw rows, for the integer GEMM (compute/qgemm.h): true when
     // read_raw_rows can return t's rows as stored in the file (GGUF sources;
     // not sources that convert or redirect tensors).

@@ -32,6 +32,15 @@ public:
     // Bytes actually fetched from the underlying medium so far (for benchmarks
     // and for the "loading reads only the header" invariant).
     virtual uint64_t bytes_fetched() const = 0;
+
+    // A hint from a streaming reader: the next reads cover [offset, offset+len)
+    // in order. A source whose reads have a fixed cost per call may then fetch
+    // ahead in larger pieces, but only inside that range (so bytes_fetched
+    // still counts only bytes the caller reads). Ignoring it is correct.
+    virtual void will_read(uint64_t offset, uint64_t len) {
+        (void) offset;
+        (void) len;
+    }
 };
 
 // True when [offset, offset+len) lies inside a source of the given size,

@@ -27,6 +27,7 @@ public:
     uint64_t size() const override { return inner_->size(); }
     const std::string & name() const override { return inner_->name(); }
     uint64_t bytes_fetched() const override { return inner_->bytes_fetched(); }
+    void will_read(uint64_t offset, uint64_t len) override { inner_->will_read(offset, len); }
 
     bool read(uint64_t offset, void * dst, size_t len) override {
         const uint64_t size = inner_->size();

@@ -1,6 +1,7 @@
 // Byte sources: the read-ahead window returns exactly the inner bytes for any
 // pattern of reads, refuses out-of-range reads, and a sequential scan of
-// small and large reads fetches every byte once.
+// small and large reads fetches every byte once; will_read hints reach the
+// inner source.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -28,7 +29,9 @@ TEST(ReadAhead, RandomReadsMatchTheInnerBytes) {
         buf.assign(len, 0);
         const bool ok = src->read(off, buf.data(), len);
         ASSERT_EQ(ok, off + len <= data.size()) << off << " " << len;
-        if (ok) ASSERT_TRUE(std::equal(buf.begin(), buf.end(), data.begin() + (long) off)) << off << " " << len;
+        if (ok) {
+            ASSERT_TRUE(std::equal(buf.begin(), buf.end(), data.begin() + (long) off)) << off << " " << len;
+        }
     }
     uint8_t b;
     EXPECT_FALSE(src->read(data.size(), &b, 1));
@@ -51,4 +54,27 @@ TEST(ReadAhead, SequentialScanFetchesEachByteOnce) {
         off += len;
     }
     EXPECT_EQ(src->bytes_fetched(), data.size());
+}
+
+TEST(ReadAhead, PassesWillReadHintsToTheInnerSource) {
+    struct hinted final : gc::byte_source {
+        std::unique_ptr<gc::byte_source> inner = gc::byte_source_from_memory(pattern(1000), "m");
+        std::vector<std::pair<uint64_t, uint64_t>> hints;
+        uint64_t size() const override { return inner->size(); }
+        const std::string & name() const override { return inner->name(); }
+        bool read(uint64_t offset, void * dst, size_t len) override { return inner->read(offset, dst, len); }
+        uint64_t bytes_fetched() const override { return inner->bytes_fetched(); }
+        void will_read(uint64_t offset, uint64_t len) override { hints.emplace_back(offset, len); }
+    };
+    auto inner = std::make_unique<hinted>();
+    hinted * h = inner.get();
+    auto src = gc::byte_source_read_ahead(std::move(inner), 64);
+    src->will_read(100, 800);
+    src->will_read(0, 1000);
+    EXPECT_EQ(h->hints, (std::vector<std::pair<uint64_t, uint64_t>>{ { 100, 800 }, { 0, 1000 } }));
+    // A source that does not take hints ignores them.
+    auto plain = gc::byte_source_from_memory(pattern(10), "p");
+    plain->will_read(0, 10);
+    uint8_t b[10];
+    EXPECT_TRUE(plain->read(0, b, 10));
 }

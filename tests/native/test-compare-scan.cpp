@@ -53,10 +53,15 @@ void expect_same(const gc::agreement_sums & x, const gc::agreement_sums & y, con
 // fail_to) fail.
 class recording_source final : public gc::byte_source {
 public:
+    struct event {
+        bool hint;                  // will_read, else read
+        uint64_t offset, len;
+    };
     struct log {
         std::mutex mu;
         std::set<std::thread::id> threads;
         uint64_t reads = 0, max_len = 0;
+        std::vector<event> events;  // reads and will_read hints, in order
     };
     recording_source(std::unique_ptr<gc::byte_source> inner, log & l, uint64_t fail_from = 0, uint64_t fail_to = 0)
         : inner_(std::move(inner)), log_(l), fail_from_(fail_from), fail_to_(fail_to) {}
@@ -68,11 +73,16 @@ public:
             log_.threads.insert(std::this_thread::get_id());
             ++log_.reads;
             log_.max_len = std::max<uint64_t>(log_.max_len, len);
+            log_.events.push_back({ false, offset, len });
         }
         if (offset < fail_to_ && offset + len > fail_from_) return false;
         return inner_->read(offset, dst, len);
     }
     uint64_t bytes_fetched() const override { return inner_->bytes_fetched(); }
+    void will_read(uint64_t offset, uint64_t len) override {
+        std::lock_guard<std::mutex> lk(log_.mu);
+        log_.events.push_back({ true, offset, len });
+    }
 
 private:
     std::unique_ptr<gc::byte_source> inner_;
@@ -349,6 +359,41 @@ TEST(CompareScan, EveryReadAndProgressCallIsOnTheCallingThread) {
         EXPECT_EQ(ref_log.threads, std::set<std::thread::id>{ me });
         EXPECT_EQ(progress_threads, std::set<std::thread::id>{ me });
         EXPECT_GT(cand_log.reads, 0u);
+    }
+}
+
+// The scan announces what it streams (byte_source::will_read): every read of
+// the scan comes right after a hint that starts where the read starts and
+// covers it.
+TEST(CompareScan, EveryScanReadFollowsAHintThatCoversIt) {
+    recording_source::log cand_log, ref_log;
+    gc::file_set c = open_set({ FX / "g4tiny" / "g4tiny-Q8_0.gguf" }, &cand_log);
+    gc::file_set r = open_set({ FX / "g4tiny" / "g4tiny-f32.gguf" }, &ref_log);
+    gc::compare_options opt;
+    opt.n_threads = 2;
+    opt.block_bytes = 4096;   // many batches: a tensor is read in many runs
+    EXPECT_EQ(gc_test::compare_files(c, r, false, opt).verdict, "healthy");
+    for (const auto * l : { &cand_log, &ref_log }) {
+        SCOPED_TRACE(l == &cand_log ? "candidate" : "reference");
+        size_t first_hint = 0;
+        while (first_hint < l->events.size() && !l->events[first_hint].hint) ++first_hint;
+        ASSERT_LT(first_hint, l->events.size()) << "no hint";
+        uint64_t scan_reads = 0, hints = 0;
+        for (size_t i = first_hint; i < l->events.size(); ++i) {
+            const auto & e = l->events[i];
+            if (e.hint) {
+                ++hints;
+                EXPECT_GT(e.len, 0u);
+                continue;
+            }
+            ++scan_reads;
+            const auto & h = l->events[i - 1];
+            ASSERT_TRUE(h.hint) << "read at " << e.offset << " without a hint before it";
+            EXPECT_EQ(e.offset, h.offset);
+            EXPECT_LE(e.len, h.len);
+        }
+        EXPECT_EQ(scan_reads, hints);
+        EXPECT_GT(scan_reads, 50u);
     }
 }
 

@@ -150,7 +150,7 @@ TEST(ppl_verdict_cli, fixtures_against_their_rows) {
     ASSERT_TRUE(j.is_object());
     EXPECT_EQ(j["verdict"]["status"], "degraded") << j["verdict"].dump();   // 7.99: +19 %
 
-    // g4tiny with its norms zeroed... rather: its scalars x4 (the bug report's damage).
+    // g4tiny with its per-layer output scalars x4 (the bug report's damage).
     auto bytes = gc_test::read_all(k_fix + "/g4tiny/g4tiny-f32.gguf");
     for (int il = 0; il < 6; ++il) *gc_test::f32_at(bytes, "blk." + std::to_string(il) + ".layer_output_scale.weight") *= 4.0f;
     const std::string bad = gc_test::temp_path("g4tiny-verdict-bad.gguf");
@@ -163,4 +163,5 @@ TEST(ppl_verdict_cli, fixtures_against_their_rows) {
     std::printf("damaged g4tiny: PPL %.4f, verdict %s\n", j["ppl"].get<double>(), j["verdict"].dump().c_str());
     EXPECT_EQ(j["verdict"]["status"], "broken");
     EXPECT_EQ(j["verdict"]["basis"], "table");
+    std::remove(bad.c_str());
 }

@@ -125,3 +125,47 @@ TEST(SelfCheck, ThreadsChangeNoNumberAndReadOnlyOnTheCaller) {
     }
     EXPECT_GT(multi_block, 40);
 }
+
+// The full check announces each tensor it streams (byte_source::will_read):
+// one hint per tensor, its whole byte range, and every read after a hint
+// lies inside it.
+TEST(SelfCheck, AnnouncesEachTensorItStreams) {
+    struct hint_log final : gc::byte_source {
+        std::unique_ptr<gc::byte_source> inner;
+        std::vector<std::pair<uint64_t, uint64_t>> hints;
+        uint64_t reads_outside = 0, reads_after_hints = 0;
+        uint64_t size() const override { return inner->size(); }
+        const std::string & name() const override { return inner->name(); }
+        uint64_t bytes_fetched() const override { return inner->bytes_fetched(); }
+        void will_read(uint64_t offset, uint64_t len) override { hints.emplace_back(offset, len); }
+        bool read(uint64_t offset, void * dst, size_t len) override {
+            if (!hints.empty()) {
+                ++reads_after_hints;
+                const auto [h0, hn] = hints.back();
+                reads_outside += offset < h0 || offset + len > h0 + hn;
+            }
+            return inner->read(offset, dst, len);
+        }
+    };
+    auto src = std::make_unique<hint_log>();
+    src->inner = gc::byte_source_from_memory(read_all(fs::path(GC_FIXTURES) / "g4tiny" / "g4tiny-Q4_K_M.gguf"), "cand.gguf");
+    hint_log * log = src.get();
+    gc::file_set files;
+    files.push_back(std::move(src));
+    const gc::gguf_model m = gc::gguf_load(files);
+    auto w = gc::weight_source_gguf(m, files);
+    std::vector<std::string> names;
+    std::vector<std::pair<uint64_t, uint64_t>> ranges;
+    for (const auto & t : m.tensors) {
+        names.push_back(t.info->name);
+        const gc::weight_tensor * wt = w->find(t.info->name);
+        ASSERT_TRUE(wt);
+        ranges.emplace_back(wt->offset, wt->row_bytes * (uint64_t) wt->n_rows);
+    }
+    gc::compare_options opt;
+    opt.n_threads = 2;
+    gc::self_check(*w, names, opt, 1000);
+    EXPECT_EQ(log->hints, ranges);
+    EXPECT_GT(log->reads_after_hints, 100u);
+    EXPECT_EQ(log->reads_outside, 0u);
+}

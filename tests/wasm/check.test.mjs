@@ -76,6 +76,26 @@ test('compare vs a reference GGUF (F32) == CLI', { skip: !have_cli && 'no CLI' }
   s.delete();
 });
 
+test('compare vs a reference GGUF: the scan\'s will_read hints reach the JS readers, inside the files', () => {
+  const F32 = join(S, 'stories260K-F32.gguf');
+  const logged = (path) => {
+    const r = fs_reader(path);
+    r.hints = [];
+    r.will_read = (offset, len) => r.hints.push([offset, len]);
+    return r;
+  };
+  const s = new M.Session();
+  const cand = logged(Q4), ref = logged(F32);
+  assert.ok(s.open([cand]), s.error());
+  assert.ok(s.openReference([ref]), s.error());
+  assert.equal(JSON.parse(s.compareJson(false, null)).verdict, 'healthy');
+  for (const r of [cand, ref]) {
+    assert.ok(r.hints.length > 0, `${r.name}: no hint`);
+    for (const [offset, len] of r.hints) assert.ok(len > 0 && offset + len <= r.size, `${r.name}: hint ${offset} + ${len}`);
+  }
+  s.delete();
+});
+
 test('compare: a falsy progress return cancels', () => {
   const s = session([Q4], HF);
   const j = JSON.parse(s.compareJson(false, () => false));
