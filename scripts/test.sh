@@ -35,15 +35,16 @@ if [ "${GC_TEST_ASAN:-1}" = 1 ]; then
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
         ctest --test-dir "$B/asan" --output-on-failure -j "$jobs" -E '^test-ppl(-ggml)?$'
     # test-ppl's oracle runs (20 chunks x 14 models) take ~10 min under ASan,
-    # test-ppl-ggml's whole-text runs (3161 chunks x 6) ~3 min natively; both
-    # were checked numerically above. Under ASan run their engine, hostile
+    # test-ppl-ggml's whole-text runs (3161 chunks x 6) ~3 min natively and
+    # its g4tiny runs (20 chunks x 9 files) 23 s; all were checked numerically
+    # above. Under ASan run their engine, hostile
     # input, threads and CLI tests, which drive the same forward code.
     GC_SANITIZED=1 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
         "$B/asan/test-ppl" --gtest_filter='ppl_engine.*:ppl_model_desc.*:ppl_cli.*'
     GC_SANITIZED=1 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-        "$B/asan/test-ppl-ggml" --gtest_filter='ppl_ggml.*-ppl_ggml.whole_text*'
+        "$B/asan/test-ppl-ggml" --gtest_filter='ppl_ggml.*-ppl_ggml.whole_text*:ppl_ggml.g4tiny*'
 fi
 
 step "wasm module under node: node --test tests/wasm/"

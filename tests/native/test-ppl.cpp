@@ -171,8 +171,11 @@ TEST(ppl_stories260k, quantized_files_match_same_weights_column) {
     }
 }
 
-// g4tiny: each file within 0.1 % of the independent fp32 forward and 0.5 %
-// of llama.cpp (g4tiny/README.md), 20 chunks of 256.
+// g4tiny: each file on the independent fp32 forward's value and within
+// 0.5 % of llama.cpp (g4tiny/README.md), 20 chunks of 256. The fp32 column is
+// printed to 4 decimals (up to 7.5e-6 relative at 6.7); measured, every file
+// lands within 7e-6 of it, so 2e-5 leaves room for rounding only (the
+// llama.cpp column, 8-bit activations, is up to 3e-4 away from it).
 TEST(ppl_g4tiny, all_files_match_fp32_column_and_llama_cpp) {
     struct row { const char * file; double llama, fp32, fp32_err; };
     const row rows[] = {
@@ -185,7 +188,7 @@ TEST(ppl_g4tiny, all_files_match_fp32_column_and_llama_cpp) {
     for (const row & w : rows) {
         const ppl_result r = run(k_fix + "/g4tiny/g4tiny-" + w.file + ".gguf", 20);
         std::printf("%-8s %.4f +/- %.5f (fp32 %.4f, llama.cpp %.4f)\n", w.file, r.ppl, r.ppl_err, w.fp32, w.llama);
-        EXPECT_LT(rel(r.ppl, w.fp32), 1e-3) << w.file;
+        EXPECT_LT(rel(r.ppl, w.fp32), 2e-5) << w.file;
         EXPECT_LT(rel(r.ppl, w.llama), 5e-3) << w.file;
         EXPECT_LT(rel(r.ppl_err, w.fp32_err), 2e-3) << w.file;
     }
