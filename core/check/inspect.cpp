@@ -103,11 +103,8 @@ json inspect_report(const gguf_model & model) {
         return j;
     }
     const gguf_file & first = model.parts.front();
-    uint64_t file_size = 0, n_kv = 0;
-    for (const auto & p : model.parts) {
-        file_size += p.file_size;
-        n_kv += p.kvs.size();
-    }
+    uint64_t file_size = 0;
+    for (const auto & p : model.parts) file_size += p.file_size;
     j["usable"] = true;
     j["version"] = first.header.version;
     j["architecture"] = model.architecture();

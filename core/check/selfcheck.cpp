@@ -62,12 +62,14 @@ self_check_report self_check(weight_source & cand, const std::vector<std::string
     }
     if (opt.quick) total = (uint64_t) (total * opt.quick_fraction) + 1;
     // Threads (compute/tile-stream.h): the calling thread reads each block of
-    // rows (read_rows) and reports progress; any thread sums a block's
-    // moments. Blocks depend on the shapes only and are merged in order, so
-    // the numbers do not depend on the thread count.
+    // rows and reports progress; any thread decodes a block (a GGUF tensor's
+    // raw rows; other sources decode in read_rows, on the caller) and sums
+    // its moments. Blocks depend on the shapes only and are merged in order,
+    // so the numbers do not depend on the thread count.
     std::unique_ptr<thread_pool> own_pool;
     thread_pool * pool = compare_pool(opt, own_pool);
     tile_slots slots;
+    std::vector<std::vector<float>> decoded((size_t) (pool ? pool->size() : 1));   // per worker
     bool cancelled = false;
     for (const auto & name : names) {
         const weight_tensor * t = cand.find(name);
@@ -100,11 +102,17 @@ self_check_report self_check(weight_source & cand, const std::vector<std::string
         std::vector<moments> parts(blocks.size());
         std::string error;
         if (run == t->n_rows) cand.will_read_rows(*t, 0, t->n_rows);   // a full read streams the tensor
+        // A slot holds a block's f32 values, or its raw bytes where they take
+        // no more room (every type but F64).
+        const bool raw = cand.has_raw_rows(*t) && t->row_bytes <= (uint64_t) t->n_cols * sizeof(float);
+        const int64_t slot_floats = std::min(block, run) * t->n_cols;
         const bool ok = stream_tiles(
-            pool, (int64_t) blocks.size(), (size_t) (std::min(block, run) * t->n_cols), slots,
+            pool, (int64_t) blocks.size(), (size_t) slot_floats, slots,
             [&](int64_t i, float * buf, std::string * e) {
                 const auto [r0, nr] = blocks[(size_t) i];
-                if (!cand.read_rows(*t, r0, nr, buf, e)) return false;
+                const bool read = raw ? cand.read_raw_rows(*t, r0, nr, reinterpret_cast<uint8_t *>(buf), e)
+                                      : cand.read_rows(*t, r0, nr, buf, e);
+                if (!read) return false;
                 r.rows_read += nr;
                 done += (uint64_t) nr * t->row_bytes;
                 if (opt.progress && !opt.progress(std::min(done, total), total, name)) {
@@ -114,7 +122,16 @@ self_check_report self_check(weight_source & cand, const std::vector<std::string
                 }
                 return true;
             },
-            [&](int64_t i, const float * buf, int) { parts[(size_t) i].add(buf, blocks[(size_t) i].second * t->n_cols); },
+            [&](int64_t i, const float * buf, int worker) {
+                const int64_t n = blocks[(size_t) i].second * t->n_cols;
+                if (raw) {
+                    std::vector<float> & values = decoded[(size_t) worker];
+                    if (values.size() < (size_t) n) values.resize((size_t) n);
+                    t->type->dequant(reinterpret_cast<const uint8_t *>(buf), values.data(), n);
+                    buf = values.data();
+                }
+                parts[(size_t) i].add(buf, n);
+            },
             &error);
         if (cancelled) {
             rep.verdict = "cancelled";

@@ -142,7 +142,9 @@ TEST_P(G4TinyCos, EveryColumnOfTheCsv) {
         EXPECT_NEAR(t.rel_rmse, std::stod(rr), 1e-6) << name;
         EXPECT_NEAR(t.max_abs, std::stod(ma), 1e-6) << name;
         EXPECT_EQ(t.status, gc::weight_status::healthy) << name;
-        if (t.bit_exact) EXPECT_TRUE(*t.bit_exact) << name;   // every 1-D tensor
+        if (t.bit_exact) {
+            EXPECT_TRUE(*t.bit_exact) << name;   // every 1-D tensor
+        }
         ++rows;
     }
     EXPECT_EQ(rows, 86);
@@ -185,7 +187,9 @@ TEST(CompareDamage, ScaledLayerScalarIsNamed) {
     EXPECT_EQ(t.status, gc::weight_status::damaged);
     EXPECT_NEAR(*t.value, 1.5 * *t.ref_value, 1e-6);
     for (const auto & [name, x] : c.by_name) {
-        if (name != "blk.2.layer_output_scale.weight") EXPECT_EQ(x.status, gc::weight_status::healthy) << name;
+        if (name != "blk.2.layer_output_scale.weight") {
+            EXPECT_EQ(x.status, gc::weight_status::healthy) << name;
+        }
     }
     EXPECT_NE(c.finding("layer_damaged").find("layer 2"), std::string::npos) << c.all();
 }

@@ -169,3 +169,34 @@ TEST(SelfCheck, AnnouncesEachTensorItStreams) {
     EXPECT_GT(log->reads_after_hints, 100u);
     EXPECT_EQ(log->reads_outside, 0u);
 }
+
+// GGUF tensors are read raw and decoded on the pool; a source without raw
+// rows decodes in read_rows on the caller. Same values, same order: the same
+// report, for every type of the g4tiny files.
+TEST(SelfCheck, RawAndDecodedReadsGiveTheSameReport) {
+    struct decoded_only final : gc::weight_source {
+        gc::weight_source & inner;
+        explicit decoded_only(gc::weight_source & w) : inner(w) {}
+        const gc::weight_tensor * find(const std::string & name) const override { return inner.find(name); }
+        bool read_rows(const gc::weight_tensor & t, int64_t r0, int64_t nr, float * dst, std::string * error) override {
+            return inner.read_rows(t, r0, nr, dst, error);
+        }
+        uint64_t bytes_read() const override { return inner.bytes_read(); }
+    };
+    for (const char * file : { "g4tiny-Q4_K_M", "g4tiny-IQ2_XXS", "g4tiny-Q2_K", "g4tiny-bf16", "g4tiny-f32" }) {
+        SCOPED_TRACE(file);
+        gc::file_set files;
+        files.push_back(gc::byte_source_from_memory(read_all(fs::path(GC_FIXTURES) / "g4tiny" / (std::string(file) + ".gguf")), "c"));
+        const gc::gguf_model m = gc::gguf_load(files);
+        auto w = gc::weight_source_gguf(m, files);
+        auto w2 = gc::weight_source_gguf(m, files);   // its own bytes_read count
+        std::vector<std::string> names;
+        for (const auto & t : m.tensors) names.push_back(t.info->name);
+        gc::compare_options opt;
+        opt.n_threads = 3;
+        decoded_only plain(*w2);
+        const std::string raw = gc::self_check_to_json(gc::self_check(*w, names, opt, 1000)).dump();
+        EXPECT_EQ(gc::self_check_to_json(gc::self_check(plain, names, opt, 1000)).dump(), raw);
+        EXPECT_NE(raw.find("\"verdict\""), std::string::npos);
+    }
+}
