@@ -83,6 +83,13 @@ bool tensor_layout_from_gguf(const gguf_tensor & t, tensor_layout * out, std::st
     return true;
 }
 
+void will_read_rows(byte_source & src, const tensor_layout & t, uint64_t r0, uint64_t r1) {
+    if (r0 >= r1 || r1 > t.n_rows || (t.row_bytes != 0 && r1 > UINT64_MAX / t.row_bytes)) return;
+    if (t.data_offset > UINT64_MAX - r1 * t.row_bytes) return;
+    const uint64_t begin = t.data_offset + r0 * t.row_bytes, len = (r1 - r0) * t.row_bytes;
+    if (byte_range_ok(src.size(), begin, len)) src.will_read(begin, len);
+}
+
 bool dequant_rows(byte_source & src, const tensor_layout & t, uint64_t r0, uint64_t r1, float * dst,
                   std::string * error, const dequant_options & opt) {
     if (r0 > r1 || r1 > t.n_rows) {

@@ -41,6 +41,10 @@ struct dequant_options {
     size_t chunk_bytes = 4u << 20;      // read at most this much at once (at least one block)
 };
 
+// Announces (byte_source::will_read) that rows [r0, r1) of t are read next,
+// in order; nothing when the range is invalid.
+void will_read_rows(byte_source & src, const tensor_layout & t, uint64_t r0, uint64_t r1);
+
 // Dequantizes rows [r0, r1) into dst, which holds (r1 - r0) * ne0 floats.
 // False + *error when the range is invalid or a read fails; dst is then
 // unspecified.

@@ -15,9 +15,7 @@ bool for_each_chunk(byte_source & src, const tensor_layout & t, const dequant_op
                     const std::function<void(const float *, size_t)> & fn) {
     if (t.ne0 == 0 || t.n_rows == 0) return true;
     const uint64_t rows_per_chunk = std::max<uint64_t>(1, opt.chunk_bytes / (t.ne0 * sizeof(float)));
-    if (t.row_bytes && t.n_rows <= UINT64_MAX / t.row_bytes && byte_range_ok(src.size(), t.data_offset, t.row_bytes * t.n_rows)) {
-        src.will_read(t.data_offset, t.row_bytes * t.n_rows);   // read in order
-    }
+    will_read_rows(src, t, 0, t.n_rows);   // read in order
     std::vector<float> buf;
     for (uint64_t r0 = 0; r0 < t.n_rows; r0 += rows_per_chunk) {
         const uint64_t r1 = std::min(t.n_rows, r0 + rows_per_chunk);

@@ -57,7 +57,7 @@ bool tensor_stats_compute(byte_source & src, const tensor_layout & t, tensor_sta
     const uint64_t chunk_blocks = chunk_units * unit_blocks;
     const uint64_t total_blocks = total / bs;
 
-    if (byte_range_ok(src.size(), t.data_offset, total_blocks * ts)) src.will_read(t.data_offset, total_blocks * ts);   // read in order
+    will_read_rows(src, t, 0, t.n_rows);   // read in order
     std::vector<uint8_t> raw;
     std::vector<float> vals;
     accumulator acc;

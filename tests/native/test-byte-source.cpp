@@ -1,12 +1,13 @@
 // Byte sources: the read-ahead window returns exactly the inner bytes for any
 // pattern of reads, refuses out-of-range reads, and a sequential scan of
 // small and large reads fetches every byte once; will_read hints reach the
-// inner source.
+// inner source, and will_read_rows announces exactly a row range's bytes.
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "io/byte-source.h"
+#include "quant/dequant-rows.h"
 
 namespace {
 
@@ -15,6 +16,17 @@ std::vector<uint8_t> pattern(size_t n) {
     for (size_t i = 0; i < n; ++i) v[i] = (uint8_t) (i * 2654435761u >> 13);
     return v;
 }
+
+// Records will_read hints over 1000 bytes of pattern().
+struct hinted final : gc::byte_source {
+    std::unique_ptr<gc::byte_source> inner = gc::byte_source_from_memory(pattern(1000), "m");
+    std::vector<std::pair<uint64_t, uint64_t>> hints;
+    uint64_t size() const override { return inner->size(); }
+    const std::string & name() const override { return inner->name(); }
+    bool read(uint64_t offset, void * dst, size_t len) override { return inner->read(offset, dst, len); }
+    uint64_t bytes_fetched() const override { return inner->bytes_fetched(); }
+    void will_read(uint64_t offset, uint64_t len) override { hints.emplace_back(offset, len); }
+};
 
 } // namespace
 
@@ -57,15 +69,6 @@ TEST(ReadAhead, SequentialScanFetchesEachByteOnce) {
 }
 
 TEST(ReadAhead, PassesWillReadHintsToTheInnerSource) {
-    struct hinted final : gc::byte_source {
-        std::unique_ptr<gc::byte_source> inner = gc::byte_source_from_memory(pattern(1000), "m");
-        std::vector<std::pair<uint64_t, uint64_t>> hints;
-        uint64_t size() const override { return inner->size(); }
-        const std::string & name() const override { return inner->name(); }
-        bool read(uint64_t offset, void * dst, size_t len) override { return inner->read(offset, dst, len); }
-        uint64_t bytes_fetched() const override { return inner->bytes_fetched(); }
-        void will_read(uint64_t offset, uint64_t len) override { hints.emplace_back(offset, len); }
-    };
     auto inner = std::make_unique<hinted>();
     hinted * h = inner.get();
     auto src = gc::byte_source_read_ahead(std::move(inner), 64);
@@ -77,4 +80,18 @@ TEST(ReadAhead, PassesWillReadHintsToTheInnerSource) {
     plain->will_read(0, 10);
     uint8_t b[10];
     EXPECT_TRUE(plain->read(0, b, 10));
+}
+
+TEST(WillReadRows, AnnouncesTheRowsBytesOrNothing) {
+    hinted src;   // 1000 bytes
+    gc::tensor_layout t;
+    std::string err;
+    ASSERT_TRUE(gc::tensor_layout_make(0 /* F32 */, 10, 20, 100, &t, &err)) << err;   // rows of 40 bytes at 100
+    gc::will_read_rows(src, t, 0, 20);
+    gc::will_read_rows(src, t, 5, 7);
+    gc::will_read_rows(src, t, 7, 7);      // empty
+    gc::will_read_rows(src, t, 3, 21);     // past the tensor
+    ASSERT_TRUE(gc::tensor_layout_make(0, 10, 30, 100, &t, &err)) << err;
+    gc::will_read_rows(src, t, 0, 30);     // past the source
+    EXPECT_EQ(src.hints, (std::vector<std::pair<uint64_t, uint64_t>>{ { 100, 800 }, { 300, 80 } }));
 }
