@@ -227,13 +227,13 @@ private:
         }
     }
 
-    // Where the in-order reads that continue from the item end (raw side s).
-    uint64_t stream_end_offset(const scan_item & it, int s) const {
+    // The span of its job that holds the item.
+    size_t span_index(const scan_item & it) const {
         const auto & spans = jobs_[it.job].spans;
         const auto sp = std::upper_bound(spans.begin(), spans.end(), it.r0,
                                          [](int64_t r, const std::pair<int64_t, int64_t> & span) { return r < span.second; });
         assert(sp != spans.end() && sp->first <= it.r0);
-        return plans_[it.job].stream_end[s][(size_t) (sp - spans.begin())];
+        return (size_t) (sp - spans.begin());
     }
 
     // File offset of a raw item's first byte.
@@ -346,7 +346,7 @@ private:
             bool ok;
             if (p.side[s].file) {
                 const uint64_t at = item_file_offset(first, s);
-                p.side[s].file->will_read(at, stream_end_offset(first, s) - at);
+                p.side[s].file->will_read(at, p.stream_end[s][span_index(first)] - at);
                 ok = p.side[s].file->read(at, dst, (size_t) len);
                 if (ok) {
                     raw_bytes_ += len;
@@ -356,6 +356,8 @@ private:
                 }
             } else {
                 const int64_t rows = (int64_t) (len / ((uint64_t) first.nc * sizeof(float)));
+                const int64_t span_end = jobs_[first.job].spans[span_index(first)].second;
+                sides_[s]->weights->will_read_rows(*p.side[s].t, first.r0, span_end - first.r0);   // the rest of the span
                 ok = sides_[s]->weights->read_rows(*p.side[s].t, first.r0, rows, reinterpret_cast<float *>(dst), &error);
             }
             if (!ok) {

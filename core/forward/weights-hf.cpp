@@ -114,6 +114,21 @@ public:
 
     uint64_t bytes_read() const override { return bytes_read_; }
 
+    // The bytes read_rows reads for GGUF rows [r0, r0 + nr): the same HF
+    // rows, or the whole heads holding them (rope_permute).
+    void will_read_rows(const weight_tensor & t, int64_t r0, int64_t nr) override {
+        auto it = cache_.find(t.name);
+        if (it == cache_.end() || !it->second || !it->second->st || r0 < 0 || nr <= 0 || r0 > t.n_rows || nr > t.n_rows - r0) return;
+        const hf_entry & e = *it->second;
+        int64_t a = r0, b = r0 + nr;
+        if (e.ref.transform == hf_transform::rope_permute) {
+            const int64_t per_head = t.n_rows / e.ref.permute_heads;
+            a = a / per_head * per_head;
+            b = (b + per_head - 1) / per_head * per_head;
+        }
+        files_[e.w.source]->will_read(e.w.offset + e.w.row_bytes * (uint64_t) a, e.w.row_bytes * (uint64_t) (b - a));
+    }
+
 private:
     bool read_plain(const hf_entry & e, int64_t r0, int64_t nr, float * dst, std::string * error) {
         const uint64_t nbytes = e.w.row_bytes * (uint64_t) nr;

@@ -362,38 +362,51 @@ TEST(CompareScan, EveryReadAndProgressCallIsOnTheCallingThread) {
     }
 }
 
-// The scan announces what it streams (byte_source::will_read): every read of
-// the scan comes right after a hint that starts where the read starts and
+// The scan announces what it streams (byte_source::will_read, through
+// weight_source::will_read_rows for a decoded Hugging Face side): every read
+// of the scan comes right after a hint that starts where the read starts and
 // covers it.
 TEST(CompareScan, EveryScanReadFollowsAHintThatCoversIt) {
-    recording_source::log cand_log, ref_log;
-    gc::file_set c = open_set({ FX / "g4tiny" / "g4tiny-Q8_0.gguf" }, &cand_log);
-    gc::file_set r = open_set({ FX / "g4tiny" / "g4tiny-f32.gguf" }, &ref_log);
-    gc::compare_options opt;
-    opt.n_threads = 2;
-    opt.block_bytes = 4096;   // many batches: a tensor is read in many runs
-    EXPECT_EQ(gc_test::compare_files(c, r, false, opt).verdict, "healthy");
-    for (const auto * l : { &cand_log, &ref_log }) {
-        SCOPED_TRACE(l == &cand_log ? "candidate" : "reference");
-        size_t first_hint = 0;
-        while (first_hint < l->events.size() && !l->events[first_hint].hint) ++first_hint;
-        ASSERT_LT(first_hint, l->events.size()) << "no hint";
-        uint64_t scan_reads = 0, hints = 0;
-        for (size_t i = first_hint; i < l->events.size(); ++i) {
-            const auto & e = l->events[i];
-            if (e.hint) {
-                ++hints;
-                EXPECT_GT(e.len, 0u);
-                continue;
+    struct pair_case {
+        const char * what;
+        std::vector<fs::path> cand, ref;
+    };
+    const pair_case cases[] = {
+        { "g4tiny vs GGUF (raw sides)", { FX / "g4tiny" / "g4tiny-Q8_0.gguf" }, { FX / "g4tiny" / "g4tiny-f32.gguf" } },
+        { "g4tiny vs HF (decoded side)", { FX / "g4tiny" / "g4tiny-Q8_0.gguf" }, g4_hf() },
+        { "stories vs HF (decoded side, Q/K heads permuted)", { FX / "stories260K" / "stories260K-Q8_0.gguf" }, st_hf() },
+    };
+    for (const auto & pc : cases) {
+        SCOPED_TRACE(pc.what);
+        recording_source::log cand_log, ref_log;
+        gc::file_set c = open_set(pc.cand, &cand_log);
+        gc::file_set r = open_set(pc.ref, &ref_log);
+        gc::compare_options opt;
+        opt.n_threads = 2;
+        opt.block_bytes = 4096;   // many batches: a tensor is read in many runs
+        EXPECT_EQ(gc_test::compare_files(c, r, false, opt).verdict, "healthy");
+        for (const auto * l : { &cand_log, &ref_log }) {
+            SCOPED_TRACE(l == &cand_log ? "candidate" : "reference");
+            size_t first_hint = 0;
+            while (first_hint < l->events.size() && !l->events[first_hint].hint) ++first_hint;
+            ASSERT_LT(first_hint, l->events.size()) << "no hint";
+            uint64_t scan_reads = 0, hints = 0;
+            for (size_t i = first_hint; i < l->events.size(); ++i) {
+                const auto & e = l->events[i];
+                if (e.hint) {
+                    ++hints;
+                    EXPECT_GT(e.len, 0u);
+                    continue;
+                }
+                ++scan_reads;
+                const auto & h = l->events[i - 1];
+                ASSERT_TRUE(h.hint) << "read at " << e.offset << " without a hint before it";
+                EXPECT_EQ(e.offset, h.offset);
+                EXPECT_LE(e.len, h.len);
             }
-            ++scan_reads;
-            const auto & h = l->events[i - 1];
-            ASSERT_TRUE(h.hint) << "read at " << e.offset << " without a hint before it";
-            EXPECT_EQ(e.offset, h.offset);
-            EXPECT_LE(e.len, h.len);
+            EXPECT_EQ(scan_reads, hints);
+            EXPECT_GT(scan_reads, 50u);
         }
-        EXPECT_EQ(scan_reads, hints);
-        EXPECT_GT(scan_reads, 50u);
     }
 }
 
