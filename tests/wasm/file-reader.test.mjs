@@ -1,8 +1,8 @@
 // The worker's File reader (web/src/worker/file-reader.js) under node, over a
 // stand-in Blob and FileReaderSync that log every fetch: exact bytes for any
 // pattern of reads; a stream announced with will_read is fetched in windows
-// of up to 64 MiB that never reach outside the announced range; short reads
-// fail with a message.
+// of up to 64 MiB that never reach outside the announced range, and the
+// announcement ends with the stream; short reads fail with a message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reader_from_blob } from '../../web/src/worker/file-reader.js';
@@ -90,6 +90,23 @@ test('an announced stream is fetched in 64 MiB windows inside the range, each by
   r.will_read(40 * MiB, MiB);
   assert.equal(r.read(40 * MiB, new Uint8Array(2 * MiB)), true);
   assert.deepEqual(blob.fetches, [[40 * MiB, 42 * MiB]]);
+});
+
+test('an announcement ends with the read that reaches its end, or with a read outside it', () => {
+  const data = pattern(100 * MiB);
+  const blob = fake_blob(data);
+  const r = reader_from_blob(blob);
+  r.will_read(0, 20 * MiB);
+  for (let at = 0; at < 20 * MiB; at += 5 * MiB) assert.equal(r.read(at, new Uint8Array(5 * MiB)), true);
+  assert.deepEqual(blob.fetches, [[0, 20 * MiB]]);
+  blob.fetches.length = 0;
+  assert.equal(r.read(MiB, new Uint8Array(MiB)), true);   // a later read of the same bytes: only its own
+  assert.deepEqual(blob.fetches, [[MiB, 2 * MiB]]);
+  blob.fetches.length = 0;
+  r.will_read(50 * MiB, 20 * MiB);
+  assert.equal(r.read(90 * MiB, new Uint8Array(10)), true);   // outside: the stream is over
+  assert.equal(r.read(50 * MiB, new Uint8Array(MiB)), true);
+  assert.deepEqual(blob.fetches, [[90 * MiB, 90 * MiB + 10], [50 * MiB, 51 * MiB]]);
 });
 
 test('a window read part-way is finished from the window, then the next one starts where it ended', () => {

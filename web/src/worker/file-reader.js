@@ -10,11 +10,12 @@
 //
 // will_read(offset, len) is byte_source::will_read's hint: the next reads
 // cover [offset, offset + len) in order (the weight check announces each
-// tensor it streams). A read inside that range fetches up to STREAM_WINDOW
-// bytes of it at once and the reads after it are served from that window.
-// Every FileReaderSync call costs a round trip to the browser's blob store
-// and a fresh buffer: in Chromium on 2 cores, reading 1.24 GB in 16 MiB
-// slices took 2.72 CPU-s, in 64 MiB slices 2.25. Nothing outside the
+// tensor it streams). A read inside that range fetches up to SLICE bytes
+// of it at once and the reads after it are served from that window.
+// The announcement ends with the read that reaches its end, or with a read
+// outside it. Every FileReaderSync call costs a round trip to the browser's
+// blob store and a fresh buffer: in Chromium on 2 cores, reading 1.24 GB in
+// 16 MiB slices took 2.72 CPU-s, in 64 MiB slices 2.25. Nothing outside the
 // announced range is fetched, so the bytes read are still exactly the bytes
 // the core asks for.
 
@@ -49,6 +50,8 @@ export function reader_from_blob(blob, name = blob.name ?? 'file') {
       try {
         const end = offset + dst.length;
         if (end > blob.size) return false;
+        const announced = offset >= ahead_from && end <= ahead_to;
+        if (!announced || end === ahead_to) ahead_from = ahead_to = 0;   // the stream ends here
         let at = offset;
         // What the window holds of [offset, end).
         if (window && at >= window_at && at < window_at + window.length) {
@@ -60,7 +63,7 @@ export function reader_from_blob(blob, name = blob.name ?? 'file') {
         if (at === end) return true;
         window = null;
         // The rest: a new window when it lies in the announced range with more after it.
-        if (at >= ahead_from && end <= ahead_to && end < ahead_to && end - at < SLICE) {
+        if (announced && end < ahead_to && end - at < SLICE) {
           window = fetch(at, Math.min(ahead_to - at, SLICE));
           window_at = at;
           return reader.read(at, dst.subarray(at - offset));
@@ -72,7 +75,7 @@ export function reader_from_blob(blob, name = blob.name ?? 'file') {
         }
         return true;
       } catch (e) {
-        window = null;
+        window = null;   // fetch()'s own Error already says what and where
         reader.error = e.name === 'Error' ? e.message : `${e.name ?? 'Error'}: ${e.message} (reading ${name} at ${offset})`;
         return false;
       }
