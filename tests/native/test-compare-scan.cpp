@@ -105,6 +105,12 @@ gc::file_set open_set(const std::vector<fs::path> & paths, recording_source::log
 std::vector<fs::path> st_hf() { return { FX / "stories260K" / "hf" / "config.json", FX / "stories260K" / "hf" / "model.safetensors" }; }
 std::vector<fs::path> g4_hf() { return { FX / "g4tiny" / "hf" / "config.json", FX / "g4tiny" / "hf" / "model.safetensors" }; }
 
+// A candidate and a reference, named for the trace.
+struct pair_case {
+    const char * what;
+    std::vector<fs::path> cand, ref;
+};
+
 std::string compare_json(const std::vector<fs::path> & cand, const std::vector<fs::path> & ref, int threads, bool raw,
                          size_t block_bytes, bool quick) {
     gc::file_set c = open_set(cand), r = open_set(ref);
@@ -282,10 +288,6 @@ TEST(AgreementKernel, RowSumsAgreeWithAPlainDoubleLoop) {
 // ---------------------------------------------------------------- determinism
 
 TEST(CompareScan, JsonIsIdenticalForEveryThreadCountAndMode) {
-    struct pair_case {
-        const char * what;
-        std::vector<fs::path> cand, ref;
-    };
     const pair_case cases[] = {
         { "stories Q8_0 vs F32 GGUF", { FX / "stories260K" / "stories260K-Q8_0.gguf" }, { FX / "stories260K" / "stories260K-F32.gguf" } },
         { "stories Q4_K_M vs HF", { FX / "stories260K" / "stories260K-Q4_K_M.gguf" }, st_hf() },
@@ -367,10 +369,6 @@ TEST(CompareScan, EveryReadAndProgressCallIsOnTheCallingThread) {
 // of the scan comes right after a hint that starts where the read starts and
 // covers it.
 TEST(CompareScan, EveryScanReadFollowsAHintThatCoversIt) {
-    struct pair_case {
-        const char * what;
-        std::vector<fs::path> cand, ref;
-    };
     const pair_case cases[] = {
         { "g4tiny vs GGUF (raw sides)", { FX / "g4tiny" / "g4tiny-Q8_0.gguf" }, { FX / "g4tiny" / "g4tiny-f32.gguf" } },
         { "g4tiny vs HF (decoded side)", { FX / "g4tiny" / "g4tiny-Q8_0.gguf" }, g4_hf() },
